@@ -1,0 +1,5 @@
+import sys
+
+from oracxpred.cli import main
+
+sys.exit(main())

@@ -1,0 +1,159 @@
+"""Typed records shared by every layer. No I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    """1X2 outcome as the original app stores it: N is the draw."""
+
+    HOME = "1"
+    DRAW = "N"
+    AWAY = "2"
+
+
+class Phase(StrEnum):
+    """Where an event is in its life, from the feed's own signals (FEED.md §4)."""
+
+    PREMATCH = "prematch"
+    LIVE = "live"
+    FINISHED = "finished"
+
+
+class FinishSource(StrEnum):
+    """How a stored match's finish was established."""
+
+    FEED = "feed"  # seen finished in the live feed
+    RESULTS = "results"  # resolved from the results service after it vanished
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    home: int
+    away: int
+
+    def __str__(self) -> str:
+        return f"{self.home}-{self.away}"
+
+
+@dataclass(frozen=True, slots=True)
+class Odds1X2:
+    """Decimal prices read from ``C`` (never ``CV``); all three present and unblocked."""
+
+    home: float
+    draw: float
+    away: float
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEvent:
+    """One event of one poll, as the feed described it at that instant."""
+
+    event_id: int
+    sport_id: int | None
+    league: str
+    league_id: int | None
+    team1: str
+    team2: str
+    team1_id: int | None
+    team2_id: int | None
+    start_time: int | None  # ``S``: unix seconds UTC
+    phase: Phase
+    score: Score  # ``SC.FS`` with zeros restored
+    halftime: Score | None  # first entry of ``SC.PS`` when the feed gives halves
+    status_text: str  # ``SC.CPS`` or ``SC.I``; for display only, never a status rule
+    game_state: int | None  # ``SC.GS``
+    odds: Odds1X2 | None  # 1X2 from ``E`` (G=1), None when absent or any price blocked
+    updated_at: int | None  # ``U``: unix seconds
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """An event the parser refused, with the reason in French."""
+
+    event_id: int | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    events: tuple[FeedEvent, ...]
+    rejections: tuple[Rejection, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ResultItem:
+    """One game of the results service (``result/web/api/v3/games``)."""
+
+    event_id: int
+    score: Score
+    halftime: Score | None
+    team1: str
+    team2: str
+    league: str
+    league_id: int | None
+    start_time: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class FinishedMatch:
+    """A stored row. Field names are the CSV columns (see ``MATCH_COLUMNS``)."""
+
+    event_id: int
+    collected_at: datetime  # UTC, aware
+    league: str
+    team1: str
+    team2: str
+    score1: int
+    score2: int
+    status: str
+    outcome: Outcome
+    finish_source: FinishSource
+    sport_id: int | None = None
+    league_id: int | None = None
+    team1_id: int | None = None
+    team2_id: int | None = None
+    start_time: datetime | None = None  # UTC, aware
+    odds: Odds1X2 | None = None  # closing pre-match odds
+    odds_at: datetime | None = None
+    opening_odds: Odds1X2 | None = None
+    opening_odds_at: datetime | None = None
+    halftime: Score | None = None
+
+
+MATCH_COLUMNS: tuple[str, ...] = (
+    # The original OracXPred app's columns, in its order: never reorder.
+    "timestamp_utc",
+    "event_id",
+    "league",
+    "team1",
+    "team2",
+    "odds_1",
+    "odds_x",
+    "odds_2",
+    "score1",
+    "score2",
+    "status",
+    "outcome",
+    # Ours, appended after them.
+    "start_time_utc",
+    "league_id",
+    "sport_id",
+    "team1_id",
+    "team2_id",
+    "odds_at_utc",
+    "opening_odds_1",
+    "opening_odds_x",
+    "opening_odds_2",
+    "opening_odds_at_utc",
+    "halftime_score1",
+    "halftime_score2",
+    "finish_source",
+)
+"""Column order of the CSV store and of every export."""
+
+ORIGINAL_COLUMNS: tuple[str, ...] = MATCH_COLUMNS[:12]
+"""Header of a file written by the original app (adopted as is)."""
