@@ -37,7 +37,9 @@ def load_fixture(fixtures_dir: Path, name: str) -> Any:
 
 
 def wait_until(
-    predicate: Callable[[], Any], timeout: float = 30.0, interval: float = 0.05,
+    predicate: Callable[[], Any],
+    timeout: float = 30.0,
+    interval: float = 0.05,
     what: str = "condition",
 ) -> Any:
     """Poll ``predicate`` until truthy; fail after ``timeout`` seconds."""

@@ -72,9 +72,7 @@ def parse_interval(raw: object) -> float:
             f"Intervalle invalide « {raw} » : un nombre de minutes est attendu (ex. 1 ou 0.25)."
         ) from None
     if not math.isfinite(value) or value <= 0:
-        raise ConfigError(
-            f"Intervalle invalide « {raw} » : il doit être strictement positif."
-        )
+        raise ConfigError(f"Intervalle invalide « {raw} » : il doit être strictement positif.")
     return value
 
 

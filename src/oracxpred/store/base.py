@@ -75,9 +75,7 @@ class LeagueStats:
     goals: int = 0
     outcomes: dict[str, int] = field(default_factory=lambda: {"1": 0, "N": 0, "2": 0})
     # Sum of the closing odds' implied probabilities (normalised) over matches with odds.
-    implied: dict[str, float] = field(
-        default_factory=lambda: {"1": 0.0, "N": 0.0, "2": 0.0}
-    )
+    implied: dict[str, float] = field(default_factory=lambda: {"1": 0.0, "N": 0.0, "2": 0.0})
     with_odds: int = 0
 
 
