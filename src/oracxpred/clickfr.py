@@ -1,0 +1,97 @@
+"""Click in French: headings, built-in help and usage errors (click's own text is English)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+HELP_OPTION = {"help_option_names": ["-h", "--help"]}
+
+
+def _usage(self: click.Command, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+    pieces = self.collect_usage_pieces(ctx)
+    formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="Utilisation : ")
+
+
+class FrenchCommand(click.Command):
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _usage(self, ctx, formatter)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "Afficher cette aide et quitter."
+        return option
+
+
+class FrenchGroup(click.Group):
+    command_class = FrenchCommand
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _usage(self, ctx, formatter)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "Afficher cette aide et quitter."
+        return option
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(limit=70)))
+        if rows:
+            with formatter.section("Commandes"):
+                formatter.write_dl(rows)
+
+
+def french_usage_error(exc: click.UsageError) -> str:
+    """Translate click's usage errors; our own BadParameter messages are already French."""
+    if isinstance(exc, click.NoSuchOption):
+        return f"option inconnue : {exc.option_name}"
+    if isinstance(exc, click.BadOptionUsage):
+        return f"option {exc.option_name} mal utilisée (valeur manquante ?)"
+    if isinstance(exc, click.MissingParameter):
+        name = exc.param.get_error_hint(exc.ctx) if exc.param and exc.ctx else "?"
+        return f"paramètre manquant : {name}"
+    if isinstance(exc, click.BadParameter):
+        name = exc.param.get_error_hint(exc.ctx) if exc.param and exc.ctx else ""
+        return f"valeur invalide pour {name} : {exc.message}"
+    message = exc.message
+    if message.startswith("No such command"):
+        return "commande inconnue : " + message.split("'")[1] if "'" in message else message
+    if message.startswith("Got unexpected extra argument"):
+        return "argument inattendu : " + message.split("(", 1)[-1].rstrip(")")
+    return message
+
+
+def run_click(command: click.Command, args: list[str] | None, prog_name: str) -> int:
+    """Run a click command with French errors; returns the exit code (2 = usage error)."""
+    try:
+        result: Any = command.main(args=args, prog_name=prog_name, standalone_mode=False)
+    except click.UsageError as exc:
+        if exc.ctx is not None:
+            click.echo(exc.ctx.get_usage(), err=True)
+        click.echo(f"Erreur : {french_usage_error(exc)}", err=True)
+        click.echo(f"Voir « {prog_name} --help ».", err=True)
+        return 2
+    except click.exceptions.Abort:
+        click.echo("Interrompu.", err=True)
+        return 130
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrompu.", err=True)
+        return 130
+    if isinstance(result, int):
+        return result
+    return 0
+
+
+def stderr_line(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()

@@ -1,0 +1,1 @@
+"""Network edge towards the 1xBet feed and results service."""

@@ -1,0 +1,207 @@
+"""HTTP client for the feed and the results service: bytes out, never parsed objects.
+
+Only this module knows httpx; every failure leaves it as a ``FeedError`` with a French message.
+Retry policy as data (dlt): transient statuses and exceptions are listed, the back-off is
+exponential with full jitter and honours ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+import httpx
+
+from oracxpred import __version__, defaults
+from oracxpred.errors import FeedError, FeedFormatError, FeedUnavailable
+from oracxpred.logs import get_logger
+
+log = get_logger("feed")
+
+RETRY_STATUSES = frozenset({429, *range(500, 600)})
+"""Statuses worth another attempt inside the same cycle."""
+
+HEADERS = {
+    # A desktop browser's headers (FEED.md §1): the site answers browsers.
+    "User-Agent": (
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        f"Chrome/131.0 Safari/537.36 oracxpred/{__version__}"
+    ),
+    "Accept": "application/json, text/plain, */*",
+    # Only what httpx decodes without optional packages (FEED.md §1: no zstd/br).
+    "Accept-Encoding": "gzip, deflate",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    retries: int = defaults.DEFAULT_RETRIES
+    backoff_s: float = defaults.DEFAULT_BACKOFF_S
+    max_retry_after_s: float = defaults.MAX_RETRY_AFTER_S
+
+    def delay(self, attempt: int, retry_after: float | None, rand: Callable[[], float]) -> float:
+        """Full-jitter exponential delay before attempt ``attempt + 1``."""
+        if retry_after is not None:
+            return min(retry_after, self.max_retry_after_s)
+        return self.backoff_s * (2**attempt) * rand()
+
+
+def results_url_for(feed_url: str) -> str:
+    """The results service on the feed's host (FEED.md §7)."""
+    parts = urlsplit(feed_url)
+    return urlunsplit((parts.scheme, parts.netloc, defaults.RESULTS_PATH, "", ""))
+
+
+def results_params(feed_url: str, league_id: int, date_from: int, date_to: int) -> str:
+    """Query string in alphabetical order (the v3 endpoints reject other orders, FEED.md §7).
+
+    ``ref`` is the partner id when the feed URL has one, else its ``gr``: the right value for
+    1xbet.com is not confirmed (FEED.md §7)."""
+    query = parse_qs(urlsplit(feed_url).query)
+    ref = (query.get("partner") or query.get("ref") or query.get("gr") or ["1"])[0]
+    params = {
+        "champId": str(league_id),
+        "dateFrom": str(date_from),
+        "dateTo": str(date_to),
+        "lng": (query.get("lng") or ["fr"])[0],
+        "ref": ref,
+        "sportIds": (query.get("sports") or ["85"])[0].split(",")[0],
+    }
+    return urlencode(sorted(params.items()))
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    raw = response.headers.get("Retry-After")
+    if not raw:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(raw)
+        except (TypeError, ValueError):
+            return None
+        return max(0.0, when.timestamp() - time.time())
+
+
+class FeedClient:
+    """Fetches the feed URL; a failed poll raises, an answer is raw bytes."""
+
+    def __init__(
+        self,
+        feed_url: str,
+        *,
+        results_url: str | None = None,
+        timeout_s: float = defaults.DEFAULT_TIMEOUT_S,
+        max_body_bytes: int = defaults.DEFAULT_MAX_BODY_BYTES,
+        policy: RetryPolicy | None = None,
+        http: httpx.Client | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        rand: Callable[[], float] = random.random,
+    ) -> None:
+        self.feed_url = feed_url
+        self.results_url = results_url or results_url_for(feed_url)
+        self.max_body_bytes = max_body_bytes
+        self.policy = policy or RetryPolicy()
+        self._owns_http = http is None
+        self._http = http or httpx.Client(
+            timeout=httpx.Timeout(timeout_s), headers=HEADERS, follow_redirects=True
+        )
+        self._sleep = sleep
+        self._rand = rand
+        self.last_attempts = 0
+
+    def fetch_feed(self) -> bytes:
+        return self._get(self.feed_url, "flux")
+
+    def fetch_results(self, league_id: int, date_from: int, date_to: int) -> bytes:
+        query = results_params(self.feed_url, league_id, date_from, date_to)
+        return self._get(f"{self.results_url}?{query}", "service de résultats")
+
+    def close(self) -> None:
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> FeedClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _get(self, url: str, what: str) -> bytes:
+        attempt = 0
+        while True:
+            self.last_attempts = attempt + 1
+            try:
+                return self._attempt(url, what)
+            except _Retryable as exc:
+                if attempt >= self.policy.retries:
+                    raise FeedUnavailable(
+                        f"{what} injoignable après {attempt + 1} tentative(s) : {exc.reason}"
+                    ) from None
+                delay = self.policy.delay(attempt, exc.retry_after, self._rand)
+                log.debug("%s : %s ; nouvel essai dans %.2f s", what, exc.reason, delay)
+                self._sleep(delay)
+                attempt += 1
+
+    def _attempt(self, url: str, what: str) -> bytes:
+        try:
+            with self._http.stream("GET", url) as response:
+                status = response.status_code
+                if status in RETRY_STATUSES:
+                    raise _Retryable(f"HTTP {status}", _retry_after(response))
+                if status == 406:
+                    raise FeedError(
+                        f"{what} : HTTP 406, paramètres refusés par le site "
+                        "(vérifier l'adresse du flux ; pas de nouvel essai)"
+                    )
+                if status >= 400:
+                    raise FeedError(f"{what} : HTTP {status} (pas de nouvel essai)")
+                ctype = response.headers.get("Content-Type", "").lower()
+                body = self._read_capped(response, what)
+        except httpx.TimeoutException:
+            raise _Retryable("délai d'attente dépassé", None) from None
+        except httpx.TransportError as exc:
+            raise _Retryable(_transport_reason(exc), None) from None
+        except httpx.DecodingError:
+            raise FeedFormatError(f"{what} : réponse compressée illisible") from None
+        if "text/html" in ctype or body.lstrip()[:1] == b"<":
+            raise FeedFormatError(f"{what} : page HTML reçue au lieu de JSON (blocage ou miroir ?)")
+        return body
+
+    def _read_capped(self, response: httpx.Response, what: str) -> bytes:
+        declared = response.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > self.max_body_bytes:
+            raise FeedFormatError(
+                f"{what} : réponse trop volumineuse ({int(declared)} octets, "
+                f"limite {self.max_body_bytes})"
+            )
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                raise FeedFormatError(
+                    f"{what} : réponse trop volumineuse (plus de {self.max_body_bytes} octets)"
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+class _Retryable(Exception):
+    def __init__(self, reason: str, retry_after: float | None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+def _transport_reason(exc: httpx.TransportError) -> str:
+    if isinstance(exc, httpx.ConnectError):
+        return "connexion refusée ou hôte introuvable"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "connexion interrompue par le serveur (réponse incomplète)"
+    return f"erreur réseau ({type(exc).__name__})"
