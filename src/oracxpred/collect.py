@@ -101,10 +101,13 @@ class Collector:
         )
         return report
 
-    def _collect(self, report: CycleReport, now: int) -> None:
+    def _collect(self, report: CycleReport, local_now: int) -> None:
         state = self._load_state()
-        body = self.client.fetch_feed()
-        parsed = parse_feed(body)
+        response = self.client.fetch_feed()
+        # Tracking runs on the feed server's clock when it sends one: a skewed local clock (or
+        # the simulator's accelerated one) then cannot shift vanish, retry and expiry decisions.
+        now = response.server_time or local_now
+        parsed = parse_feed(response.body)
         report.rejected = list(parsed.rejections)
         for rejection in parsed.rejections:
             log.debug(

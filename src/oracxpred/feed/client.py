@@ -38,6 +38,14 @@ HEADERS = {
 
 
 @dataclass(frozen=True, slots=True)
+class FeedResponse:
+    """A successful answer: the raw body and the server's clock (HTTP ``Date``), when sent."""
+
+    body: bytes
+    server_time: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class RetryPolicy:
     retries: int = defaults.DEFAULT_RETRIES
     backoff_s: float = defaults.DEFAULT_BACKOFF_S
@@ -72,6 +80,15 @@ def results_params(feed_url: str, league_id: int, date_from: int, date_to: int) 
         "sportIds": (query.get("sports") or ["85"])[0].split(",")[0],
     }
     return urlencode(sorted(params.items()))
+
+
+def _http_date(raw: str | None) -> int | None:
+    if not raw:
+        return None
+    try:
+        return int(parsedate_to_datetime(raw).timestamp())
+    except (TypeError, ValueError):
+        return None
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -115,12 +132,12 @@ class FeedClient:
         self._rand = rand
         self.last_attempts = 0
 
-    def fetch_feed(self) -> bytes:
+    def fetch_feed(self) -> FeedResponse:
         return self._get(self.feed_url, "flux")
 
     def fetch_results(self, league_id: int, date_from: int, date_to: int) -> bytes:
         query = results_params(self.feed_url, league_id, date_from, date_to)
-        return self._get(f"{self.results_url}?{query}", "service de résultats")
+        return self._get(f"{self.results_url}?{query}", "service de résultats").body
 
     def close(self) -> None:
         if self._owns_http:
@@ -132,7 +149,7 @@ class FeedClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _get(self, url: str, what: str) -> bytes:
+    def _get(self, url: str, what: str) -> FeedResponse:
         attempt = 0
         while True:
             self.last_attempts = attempt + 1
@@ -148,7 +165,7 @@ class FeedClient:
                 self._sleep(delay)
                 attempt += 1
 
-    def _attempt(self, url: str, what: str) -> bytes:
+    def _attempt(self, url: str, what: str) -> FeedResponse:
         try:
             with self._http.stream("GET", url) as response:
                 status = response.status_code
@@ -162,6 +179,7 @@ class FeedClient:
                 if status >= 400:
                     raise FeedError(f"{what} : HTTP {status} (pas de nouvel essai)")
                 ctype = response.headers.get("Content-Type", "").lower()
+                server_time = _http_date(response.headers.get("Date"))
                 body = self._read_capped(response, what)
         except httpx.TimeoutException:
             raise _Retryable("délai d'attente dépassé", None) from None
@@ -171,7 +189,7 @@ class FeedClient:
             raise FeedFormatError(f"{what} : réponse compressée illisible") from None
         if "text/html" in ctype or body.lstrip()[:1] == b"<":
             raise FeedFormatError(f"{what} : page HTML reçue au lieu de JSON (blocage ou miroir ?)")
-        return body
+        return FeedResponse(body, server_time)
 
     def _read_capped(self, response: httpx.Response, what: str) -> bytes:
         declared = response.headers.get("Content-Length")
