@@ -1,0 +1,118 @@
+"""Helpers of the daemon and lease tests: throwaway databases, collector subprocesses, logs."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from tests.helpers import REPO, need, port_open
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+MARIA_HOST = "127.0.0.1"
+
+
+@contextlib.contextmanager
+def postgres_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for one test, dropped afterwards; yields its URL."""
+    need(port_open("127.0.0.1", 5432), "PostgreSQL absent sur 127.0.0.1:5432")
+    import psycopg
+
+    name = f"oracxpred_svc_{secrets.token_hex(4)}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def mariadb_database() -> Iterator[str]:
+    """A fresh MariaDB database for one test, dropped afterwards; yields its URL."""
+    need(port_open(MARIA_HOST, 3306), "MariaDB absent sur 127.0.0.1:3306")
+    import pymysql
+
+    name = f"oracxpred_svc_{secrets.token_hex(4)}"
+    conn = pymysql.connect(host=MARIA_HOST, user="root", autocommit=True)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+        yield f"mysql+pymysql://root@{MARIA_HOST}:3306/{name}"
+    finally:
+        with conn.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
+        conn.close()
+
+
+def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment without the developer's collector settings, plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ORACXPRED_")}
+    env.pop("DATABASE_URL", None)
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra or {})
+    return env
+
+
+class Proc:
+    """A child process whose merged output is read continuously (no pipe can fill up)."""
+
+    def __init__(self, args: list[str], env: dict[str, str], cwd: Path = REPO) -> None:
+        self.popen = subprocess.Popen(
+            args,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            env=env,
+            cwd=cwd,
+        )
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.popen.stdout is not None
+        for line in self.popen.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def count(self, needle: str) -> int:
+        return sum(needle in line for line in list(self.lines))
+
+    def wait(self, timeout: float = 60) -> int:
+        code = self.popen.wait(timeout)
+        self._reader.join(10)
+        assert self.popen.stdout is not None
+        self.popen.stdout.close()
+        return code
+
+    def stop(self) -> None:
+        """Kill if still running, and reap (test cleanup)."""
+        if self.popen.poll() is None:
+            self.popen.kill()
+        self.wait()
+
+
+def collector(*args: str, env: dict[str, str] | None = None) -> Proc:
+    """``python collector_service.py ARGS`` from the repo root, as a user would start it."""
+    return Proc([sys.executable, str(REPO / "collector_service.py"), *args], clean_env(env))
+
+
+def python(code: str, env: dict[str, str] | None = None) -> Proc:
+    """A Python child running ``code`` with the package importable from ``src``."""
+    extra = {"PYTHONPATH": str(REPO / "src"), **(env or {})}
+    return Proc([sys.executable, "-c", code], clean_env(extra))
