@@ -1,0 +1,249 @@
+"""Adopt a ``matches`` table created by the original OracXPred app, in place.
+
+The original table has twelve columns, no key, text timestamps (event_id sometimes text) and
+possibly several rows for one event id. Adoption, in one transaction where the backend allows:
+
+1. refuse a table we do not recognise (unknown columns, rows without id/time/score): we never
+   guess with someone else's data (``StoreCorrupted``, nothing changed);
+2. give the columns our types (PostgreSQL/MariaDB: ALTER in place; SQLite cannot change a type,
+   so the table is rebuilt, keeping each row's rowid as its ``id``);
+3. add ``id`` (numbered in storage order), our columns and the generated ``sort_time``;
+4. duplicates: the first copy of each event id (smallest ``id``, i.e. first written) stays in
+   ``matches``; the extra copies are MOVED to ``matches_legacy_duplicates`` with their old id.
+   Nothing is deleted: they stay queryable there, ``describe()`` lists them and a WARNING is
+   logged. We chose moving over a flag column because a flag would leave ``matches`` with two
+   rows for one match, and every reader (the original web app included) would double count them;
+   a plain unique index on ``event_id`` also keeps ``ON CONFLICT (event_id)`` portable;
+5. create the unique index on ``event_id``: from then on a duplicate cannot be written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import op
+
+from oracxpred.core.records import MATCH_COLUMNS, ORIGINAL_COLUMNS
+from oracxpred.errors import StoreCorrupted
+from oracxpred.logs import get_logger
+from oracxpred.store import schema
+
+log = get_logger("store.migrations")
+
+DUPLICATE_IDS_SHOWN = 20
+
+
+def adopt_legacy(bind: sa.Connection) -> list[tuple[int, int]]:
+    """Adopt the original app's ``matches``; returns ``(event_id, copies)`` of duplicates."""
+    columns = {c["name"]: c for c in sa.inspect(bind).get_columns("matches")}
+    _check_columns(list(columns))
+    _check_required(bind)
+    schema.legacy_duplicates.create(bind, checkfirst=True)
+    if bind.dialect.name == "sqlite":
+        _rebuild_sqlite(bind, columns)
+    else:
+        _alter_in_place(bind, columns)
+    duplicates = _move_duplicates(bind)
+    for index in schema.matches.indexes:
+        index.create(bind, checkfirst=True)
+    return duplicates
+
+
+def _check_columns(names: Sequence[str]) -> None:
+    missing = [c for c in ORIGINAL_COLUMNS if c not in names]
+    unknown = [c for c in names if c not in (*MATCH_COLUMNS, "id", "sort_time")]
+    if missing or unknown:
+        raise StoreCorrupted(
+            "Table « matches » existante non reconnue : "
+            + (f"colonnes manquantes {', '.join(missing)} ; " if missing else "")
+            + (f"colonnes inconnues {', '.join(unknown)} ; " if unknown else "")
+            + "elle n'a pas été modifiée (utiliser une autre base ou renommer la table)."
+        )
+
+
+def _text(column: str) -> sa.ColumnElement[Any]:
+    return sa.func.trim(sa.cast(sa.column(column), sa.String()))
+
+
+def _check_required(bind: sa.Connection) -> None:
+    """Rows without event id, time or score cannot be matches: refuse rather than guess."""
+    legacy = sa.table("matches", *[sa.column(c) for c in ORIGINAL_COLUMNS])
+    missing = sa.or_(
+        *[
+            sa.or_(legacy.c[c].is_(None), _text(c) == "")
+            for c in ("event_id", "timestamp_utc", "score1", "score2")
+        ]
+    )
+    bad = bind.execute(sa.select(sa.func.count()).select_from(legacy).where(missing)).scalar()
+    if bad:
+        raise StoreCorrupted(
+            f"Table « matches » existante : {bad} ligne(s) sans identifiant, date ou score ; "
+            "adoption refusée, la table n'a pas été modifiée."
+        )
+
+
+def _same_type(reflected: sa.types.TypeEngine[Any], wanted: sa.types.TypeEngine[Any]) -> bool:
+    if isinstance(wanted, schema.UtcDateTime):
+        return isinstance(reflected, sa.DateTime) and bool(getattr(reflected, "timezone", True))
+    if isinstance(wanted, sa.BigInteger):
+        return isinstance(reflected, sa.BigInteger)
+    if isinstance(wanted, sa.Integer):
+        return isinstance(reflected, sa.Integer)
+    if isinstance(wanted, sa.Double):
+        return isinstance(reflected, sa.Float)  # DOUBLE PRECISION, DOUBLE, REAL
+    return isinstance(reflected, sa.String)
+
+
+def _alter_in_place(bind: sa.Connection, columns: dict[str, dict[str, Any]]) -> None:
+    dialect = bind.dialect
+    wanted = schema.ORIGINAL_TYPES | schema.ADDED_TYPES
+    present = [c for c in MATCH_COLUMNS if c in columns]
+    if dialect.name == "postgresql":
+        bind.exec_driver_sql("SET LOCAL TIME ZONE 'UTC'")  # zone-less text is UTC
+    changes: list[str] = []
+    for name in present:
+        type_ = wanted[name]
+        if _same_type(columns[name]["type"], type_):
+            continue
+        ddl = type_.compile(dialect=dialect)
+        if dialect.name == "postgresql":
+            via = "numeric::" if isinstance(type_, sa.Integer) else ""
+            changes.append(
+                f"ALTER COLUMN {name} TYPE {ddl} USING NULLIF(trim({name}::text), '')::{via}{ddl}"
+            )
+        else:
+            if isinstance(columns[name]["type"], sa.String):
+                bind.exec_driver_sql(f"UPDATE matches SET {name} = NULL WHERE trim({name}) = ''")
+            changes.append(f"MODIFY COLUMN {name} {ddl} NULL")
+    if changes:
+        bind.exec_driver_sql("ALTER TABLE matches " + ", ".join(changes))
+    _fill_defaults(bind)
+    not_null = []
+    for name in schema.REQUIRED:
+        if dialect.name == "postgresql":
+            not_null.append(f"ALTER COLUMN {name} SET NOT NULL")
+        else:
+            ddl = wanted[name].compile(dialect=dialect)
+            not_null.append(f"MODIFY COLUMN {name} {ddl} NOT NULL")
+    bind.exec_driver_sql("ALTER TABLE matches " + ", ".join(not_null))
+    if "id" not in columns:
+        if dialect.name == "postgresql":
+            # A table rewrite numbers the rows in storage order, i.e. the order written.
+            bind.exec_driver_sql(
+                "ALTER TABLE matches ADD COLUMN id BIGSERIAL, "
+                "ADD CONSTRAINT pk_matches PRIMARY KEY (id)"
+            )
+        else:
+            bind.exec_driver_sql(
+                "ALTER TABLE matches ADD COLUMN id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY FIRST"
+            )
+    for name, type_ in schema.ADDED_TYPES.items():
+        if name not in columns:
+            op.add_column("matches", sa.Column(name, type_, nullable=True))
+    if "sort_time" not in columns:
+        op.add_column("matches", schema.matches.c.sort_time.copy())
+
+
+def _fill_defaults(bind: sa.Connection) -> None:
+    """Text cells the original app left empty become "", a missing outcome follows the score."""
+    for name in ("league", "team1", "team2", "status"):
+        bind.execute(
+            sa.update(schema.matches).where(schema.matches.c[name].is_(None)).values({name: ""})
+        )
+    m = schema.matches.c
+    outcome = sa.case((m.score1 > m.score2, "1"), (m.score1 < m.score2, "2"), else_="N")
+    bind.execute(sa.update(schema.matches).where(m.outcome.is_(None)).values(outcome=outcome))
+
+
+def _sqlite_value(name: str, type_: sa.types.TypeEngine[Any]) -> tuple[str, str | None]:
+    """SQLite copy expression of one column, and a predicate true on a cell it would garble."""
+    blank = f"({name} IS NULL OR trim({name}) = '')"
+    if isinstance(type_, schema.UtcDateTime):
+        # strftime reads 'YYYY-MM-DD HH:MM[:SS[.fff]]', a 'T' and a '+HH:MM' zone (→ UTC);
+        # '000' pads to the microseconds SQLAlchemy writes, so text order is time order.
+        value = f"strftime('%Y-%m-%d %H:%M:%f', trim({name})) || '000'"
+        return f"CASE WHEN {blank} THEN NULL ELSE {value} END", f"NOT {blank} AND {value} IS NULL"
+    if isinstance(type_, sa.Integer):
+        whole = (
+            f"(typeof({name}) = 'integer' OR (typeof({name}) = 'real' AND {name} = "
+            f"CAST({name} AS INTEGER)) OR (typeof({name}) = 'text' AND ltrim(trim({name}), "
+            f"'-') <> '' AND ltrim(trim({name}), '-') NOT GLOB '*[^0-9]*'))"
+        )
+        value = f"CAST(trim({name}) AS INTEGER)"
+        return f"CASE WHEN {blank} THEN NULL ELSE {value} END", f"NOT {blank} AND NOT {whole}"
+    if isinstance(type_, sa.Double):
+        number = f"(typeof({name}) IN ('integer', 'real') OR trim({name}) GLOB '*[0-9]*')"
+        value = f"CAST(trim({name}) AS REAL)"
+        return f"CASE WHEN {blank} THEN NULL ELSE {value} END", f"NOT {blank} AND NOT {number}"
+    if name in schema.REQUIRED:
+        return f"COALESCE({name}, '')", None
+    return name, None
+
+
+def _rebuild_sqlite(bind: sa.Connection, columns: dict[str, dict[str, Any]]) -> None:
+    wanted = schema.ORIGINAL_TYPES | schema.ADDED_TYPES
+    present = [c for c in MATCH_COLUMNS if c in columns]
+    values, problems = {}, []
+    for name in present:
+        values[name], problem = _sqlite_value(name, wanted[name])
+        if problem:
+            problems.append(f"SUM(CASE WHEN {problem} THEN 1 ELSE 0 END) AS {name}")
+    counts = bind.exec_driver_sql(f"SELECT {', '.join(problems)} FROM matches").mappings().one()
+    garbled = {name: n for name, n in counts.items() if n}
+    if garbled:
+        detail = ", ".join(f"{name} ({n})" for name, n in garbled.items())
+        raise StoreCorrupted(
+            f"Table « matches » existante : valeurs illisibles dans {detail} ; adoption "
+            "refusée, la table n'a pas été modifiée."
+        )
+    bind.exec_driver_sql("ALTER TABLE matches RENAME TO matches_adopting")
+    bind.execute(sa.schema.CreateTable(schema.matches))
+    outcome = "CASE WHEN score1 > score2 THEN '1' WHEN score1 < score2 THEN '2' ELSE 'N' END"
+    values["outcome"] = f"COALESCE(outcome, {outcome})"
+    row_id = "id" if "id" in columns else "rowid"
+    bind.exec_driver_sql(
+        f"INSERT INTO matches (id, {', '.join(present)}) "
+        f"SELECT {row_id}, {', '.join(values[c] for c in present)} FROM matches_adopting "
+        f"ORDER BY {row_id}"
+    )
+    bind.exec_driver_sql("DROP TABLE matches_adopting")
+
+
+def _move_duplicates(bind: sa.Connection) -> list[tuple[int, int]]:
+    m, d = schema.matches, schema.legacy_duplicates
+    dups = bind.execute(
+        sa.select(m.c.event_id, sa.func.count())
+        .group_by(m.c.event_id)
+        .having(sa.func.count() > 1)
+        .order_by(m.c.event_id)
+    ).all()
+    if not dups:
+        return []
+    kept = sa.select(sa.func.min(m.c.id)).group_by(m.c.event_id)
+    names = list(MATCH_COLUMNS)
+    moved_at = sa.literal(datetime.now(UTC), d.c.moved_at.type)
+    bind.execute(
+        sa.insert(d).from_select(
+            ["legacy_id", *names, "moved_at"],
+            sa.select(m.c.id, *[m.c[c] for c in names], moved_at)
+            .where(m.c.id.not_in(kept))
+            .order_by(m.c.id),
+        )
+    )
+    bind.execute(sa.delete(m).where(m.c.id.in_(sa.select(d.c.legacy_id))))
+    pairs = [(int(event_id), int(n)) for event_id, n in dups]
+    shown = ", ".join(str(event_id) for event_id, _ in pairs[:DUPLICATE_IDS_SHOWN])
+    more = " …" if len(pairs) > DUPLICATE_IDS_SHOWN else ""
+    log.warning(
+        "Base de l'application d'origine adoptée : %d identifiant(s) présent(s) plusieurs fois "
+        "(%s%s) ; la première copie reste dans « matches », les %d copie(s) supplémentaire(s) "
+        "sont conservées dans « matches_legacy_duplicates » (aucune ligne supprimée).",
+        len(pairs),
+        shown,
+        more,
+        sum(n - 1 for _, n in pairs),
+    )
+    return pairs

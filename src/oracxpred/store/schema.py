@@ -1,0 +1,183 @@
+"""The SQL schema, defined once (SQLAlchemy Core): used by ``SqlStore`` and by the migrations.
+
+Column names of ``matches`` are the CSV columns (``MATCH_COLUMNS``) so that a database created by
+the original OracXPred app, whose ``matches`` table holds the first twelve of them, can be
+adopted in place (see ``migrations/versions/0001_initial.py``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+
+from oracxpred.core.records import MATCH_COLUMNS
+
+VERSION_TABLE = "oracxpred_schema_version"
+"""Alembic's version table. Not the default ``alembic_version``: the original app may be a
+Flask-Migrate app whose own revisions live there, and we must not read or overwrite them."""
+
+HEARTBEATS_KEPT = 1000
+"""Heartbeat rows kept after pruning (the contract asks for at least 100)."""
+
+naming = {
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = sa.MetaData(naming_convention=naming)
+
+
+class UtcDateTime(sa.types.TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend.
+
+    PostgreSQL keeps ``timestamptz``; MariaDB's DATETIME and SQLite's text have no zone, so the
+    value is written as naive UTC and made aware again when read.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: sa.Dialect) -> sa.types.TypeEngine[Any]:
+        if dialect.name in ("mysql", "mariadb"):
+            # DATETIME defaults to whole seconds; keep the microseconds we were given.
+            return dialect.type_descriptor(mysql.DATETIME(fsp=6))
+        return dialect.type_descriptor(sa.DateTime(timezone=True))
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value if dialect.name == "postgresql" else value.replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):  # a legacy text cell SQLite kept as written
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _text() -> sa.types.TypeEngine[str]:
+    # MariaDB's TEXT stops at 64 KiB; a team name can't be that long, a tracker state can.
+    return sa.Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")
+
+
+_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # SQLite: INTEGER PK = rowid
+_PREFIX = {"mysql_length": 191}  # MariaDB indexes TEXT only by a prefix (utf8mb4: 191 chars)
+
+ORIGINAL_TYPES: dict[str, sa.types.TypeEngine[Any]] = {
+    "timestamp_utc": UtcDateTime(),
+    "event_id": sa.BigInteger(),
+    "league": sa.Text(),
+    "team1": sa.Text(),
+    "team2": sa.Text(),
+    "odds_1": sa.Double(),
+    "odds_x": sa.Double(),
+    "odds_2": sa.Double(),
+    "score1": sa.Integer(),
+    "score2": sa.Integer(),
+    "status": sa.Text(),
+    "outcome": sa.Text(),
+}
+"""Columns the original app created, with the types we want them to have."""
+
+ADDED_TYPES: dict[str, sa.types.TypeEngine[Any]] = {
+    "start_time_utc": UtcDateTime(),
+    "league_id": sa.BigInteger(),
+    "sport_id": sa.BigInteger(),
+    "team1_id": sa.BigInteger(),
+    "team2_id": sa.BigInteger(),
+    "odds_at_utc": UtcDateTime(),
+    "opening_odds_1": sa.Double(),
+    "opening_odds_x": sa.Double(),
+    "opening_odds_2": sa.Double(),
+    "opening_odds_at_utc": UtcDateTime(),
+    "halftime_score1": sa.Integer(),
+    "halftime_score2": sa.Integer(),
+    "finish_source": sa.Text(),  # NULL on adopted rows: the original app saw them in the feed
+}
+"""Our columns, all nullable so that adopted rows stay valid."""
+
+REQUIRED = ("timestamp_utc", "event_id", "league", "team1", "team2")
+REQUIRED += ("score1", "score2", "status", "outcome")
+"""Columns a stored match cannot lack (NOT NULL)."""
+
+assert tuple(ORIGINAL_TYPES) + tuple(ADDED_TYPES) == MATCH_COLUMNS
+
+SORT_TIME_SQL = "COALESCE(start_time_utc, timestamp_utc)"
+"""The web's "match time": kick-off, or collection time when the kick-off is unknown."""
+
+
+def _match_columns() -> list[sa.Column[Any]]:
+    columns: list[sa.Column[Any]] = [
+        sa.Column("id", _ID, primary_key=True, autoincrement=True),
+    ]
+    for name, type_ in (ORIGINAL_TYPES | ADDED_TYPES).items():
+        columns.append(sa.Column(name, type_, nullable=name not in REQUIRED))
+    return columns
+
+
+matches = sa.Table(
+    "matches",
+    metadata,
+    *_match_columns(),
+    # A stored generated column, so the index also covers rows another program writes.
+    sa.Column("sort_time", UtcDateTime(), sa.Computed(SORT_TIME_SQL, persisted=True)),
+    # A unique INDEX rather than a constraint: it is what ON CONFLICT (event_id) and INSERT
+    # IGNORE need, and it can be added to an adopted table the same way on every backend.
+    sa.Index("uq_matches_event_id", "event_id", unique=True),
+    sa.Index("ix_matches_league", "league", **_PREFIX),
+    sa.Index("ix_matches_sort_time", "sort_time", "id"),
+)
+
+legacy_duplicates = sa.Table(
+    "matches_legacy_duplicates",
+    metadata,
+    sa.Column("legacy_id", _ID, primary_key=True, autoincrement=False),
+    *[sa.Column(name, type_, nullable=True) for name, type_ in ORIGINAL_TYPES.items()],
+    *[sa.Column(name, type_, nullable=True) for name, type_ in ADDED_TYPES.items()],
+    sa.Column("moved_at", UtcDateTime(), nullable=False),
+    sa.Index("ix_matches_legacy_duplicates_event_id", "event_id"),
+)
+"""Extra copies of an event id found in an adopted table: moved here, never deleted, so the
+unique index can cover ``matches`` while the original data stays queryable."""
+
+tracking = sa.Table(
+    "tracking_state",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=False),  # always 1
+    sa.Column("state", _text(), nullable=False),  # JSON text
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+heartbeats = sa.Table(
+    "heartbeats",
+    metadata,
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
+    sa.Column("started_at", UtcDateTime(), nullable=False),
+    sa.Column("finished_at", UtcDateTime(), nullable=True),
+    sa.Column("ok", sa.Boolean(), nullable=False),
+    sa.Column("host", sa.Text(), nullable=False),
+    sa.Column("pid", sa.Integer(), nullable=False),
+    sa.Column("saved", sa.Integer(), nullable=False),
+    sa.Column("pending", sa.Integer(), nullable=False),
+    sa.Column("duplicates", sa.Integer(), nullable=False),
+    sa.Column("rejected", sa.Integer(), nullable=False),
+    sa.Column("error", sa.Text(), nullable=False),
+)
+
+collector_lease = sa.Table(
+    "collector_lease",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("holder", sa.String(200), nullable=False),  # host:pid:random of the holder
+    sa.Column("acquired_at", UtcDateTime(), nullable=False),
+    sa.Column("expires_at", UtcDateTime(), nullable=False),
+)
+"""Single-active-collector lease rows (``lease.py`` owns their meaning)."""
+
+INSERT_COLUMNS: tuple[str, ...] = MATCH_COLUMNS
+"""What a writer supplies; ``id`` and ``sort_time`` are the database's."""

@@ -1,0 +1,280 @@
+"""``SqlStore``: the Store contract on PostgreSQL, SQLite and MariaDB/MySQL (SQLAlchemy Core).
+
+Quirks of this backend only (the contract lives in ``base.py``):
+
+* a batch is ONE multi-row statement (``ROWS_PER_STATEMENT`` rows each) in one transaction;
+  idempotence comes from the unique index on ``event_id``, never from check-then-insert:
+  PostgreSQL/SQLite ``INSERT … ON CONFLICT (event_id) DO NOTHING RETURNING event_id``,
+  MariaDB ``INSERT IGNORE … RETURNING event_id`` (any warning other than "duplicate key" rolls
+  the batch back, since IGNORE would otherwise also hide truncations);
+* the schema is migrated on first use (Alembic), not in ``__init__``: opening never connects,
+  so the spool can take over when the server is down at start;
+* constructed from a URL, the store owns its engine and disposes of it in ``close``; given an
+  ``Engine``, it never disposes of it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql, postgresql, sqlite
+
+from oracxpred.core.records import FinishedMatch
+from oracxpred.errors import StoreCorrupted, StoreError
+from oracxpred.store import schema, sql_engine, sql_migrate
+from oracxpred.store.base import (
+    Heartbeat,
+    LeagueStats,
+    MatchPage,
+    MatchQuery,
+    SaveReport,
+    Store,
+    StoreInfo,
+)
+from oracxpred.store.sql_errors import guard
+from oracxpred.store.sql_rows import heartbeat_row, match_row, row_heartbeat, row_match
+
+ROWS_PER_STATEMENT = 1000
+"""Rows per INSERT: 25 parameters each stays far below PostgreSQL's 65,535 and SQLite's 32,766."""
+
+PAGE = 2000
+"""Rows per keyset page of ``iter_matches`` (no connection is held between pages)."""
+
+_BACKENDS = {"postgresql": "postgresql", "sqlite": "sqlite", "mysql": "mysql", "mariadb": "mysql"}
+
+M, T, H = schema.matches, schema.tracking, schema.heartbeats
+
+
+def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class SqlStore(Store):
+    def __init__(self, engine_or_url: sa.Engine | str, *, migrate: bool = True) -> None:
+        if isinstance(engine_or_url, sa.Engine):
+            self._engine, self._owns_engine = engine_or_url, False
+            url = engine_or_url.url
+        else:
+            url = sql_engine.normalize_url(engine_or_url)
+            self._engine, self._owns_engine = sql_engine.make_engine(url), True
+        self.backend = _BACKENDS.get(self._engine.dialect.name, self._engine.dialect.name)
+        self._target = sql_engine.masked(url)
+        self._secrets = sql_engine.secrets_of(url)
+        self._migrate = migrate
+        self._schema_ready = False
+
+    # -- what other modules build on (lease, transfer, factory) --------------------------------
+
+    @property
+    def engine(self) -> sa.Engine:
+        """The engine (lease.py opens its dedicated connection from it)."""
+        return self._engine
+
+    @property
+    def target(self) -> str:
+        """The URL with the password masked: safe for logs and messages."""
+        return self._target
+
+    masked_url = target
+
+    def _guard(self, what: str) -> Any:
+        return guard(what, self._target, self._secrets)
+
+    def upgrade(self) -> str:
+        """Run the migrations up to head now; returns the schema revision."""
+        with self._guard("Mise à jour du schéma de la base"):
+            revision = sql_migrate.upgrade(self._engine)
+        self._schema_ready = True
+        return revision
+
+    def _ready(self) -> None:
+        if self._migrate and not self._schema_ready:
+            self.upgrade()
+
+    # -- matches -----------------------------------------------------------------------------
+
+    def save_matches(self, matches: Sequence[FinishedMatch]) -> SaveReport:
+        if not matches:
+            return SaveReport()
+        batch: dict[int, FinishedMatch] = {}
+        repeated: list[int] = []
+        for match in matches:
+            if match.event_id in batch:
+                repeated.append(match.event_id)
+            else:
+                batch[match.event_id] = match
+        rows = [match_row(m) for m in batch.values()]
+        self._ready()
+        with self._guard("Enregistrement des matchs"), self._engine.begin() as conn:
+            saved: set[int] = set()
+            for chunk in chunks(rows, ROWS_PER_STATEMENT):
+                saved |= self._insert(conn, chunk)
+        duplicates = [i for i in batch if i not in saved] + repeated
+        return SaveReport(saved=tuple(i for i in batch if i in saved), duplicates=tuple(duplicates))
+
+    def _insert(self, conn: sa.Connection, rows: Sequence[dict[str, Any]]) -> set[int]:
+        """Insert the rows not stored yet; returns the event ids actually written."""
+        name = conn.dialect.name
+        if name in ("postgresql", "sqlite"):
+            insert = postgresql.insert if name == "postgresql" else _sqlite_insert
+            statement = (
+                insert(M).values(list(rows)).on_conflict_do_nothing(index_elements=["event_id"])
+            )
+            return set(conn.execute(statement.returning(M.c.event_id)).scalars())
+        return self._insert_ignore(conn, rows)
+
+    def _insert_ignore(self, conn: sa.Connection, rows: Sequence[dict[str, Any]]) -> set[int]:
+        ids = [r["event_id"] for r in rows]
+        statement = sa.insert(M).prefix_with("IGNORE").values(list(rows))
+        if conn.dialect.insert_returning:  # MariaDB ≥ 10.5
+            saved = set(conn.execute(statement.returning(M.c.event_id)).scalars())
+        else:  # MySQL: the ids present before, under a lock that keeps them so until commit
+            before = set(
+                conn.execute(
+                    sa.select(M.c.event_id).where(M.c.event_id.in_(ids)).with_for_update()
+                ).scalars()
+            )
+            conn.execute(statement)
+            saved = set(ids) - before
+        warnings = conn.exec_driver_sql("SELECT @@warning_count").scalar() or 0
+        if warnings != len(rows) - len(saved):
+            # IGNORE also turns truncations and bad values into warnings: never keep those.
+            shown = conn.exec_driver_sql("SHOW WARNINGS LIMIT 3").all()
+            raise StoreError(
+                "Enregistrement des matchs refusé par la base (lot annulé) : "
+                + "; ".join(f"{w[2]} (code {w[1]})" for w in shown if w[1] != 1062)
+            )
+        return saved
+
+    def bulk_insert(self, matches: Sequence[FinishedMatch]) -> tuple[int, int]:
+        """Insert a large chunk (imports) in one transaction: ``(written, already stored)``.
+
+        PostgreSQL: COPY into a temporary table, then one INSERT … SELECT … ON CONFLICT DO
+        NOTHING (about ten times faster than multi-row INSERTs); elsewhere ``save_matches``.
+        """
+        if self._engine.dialect.name != "postgresql":
+            report = self.save_matches(matches)
+            return len(report.saved), len(report.duplicates)
+        from oracxpred.store.sql_bulk import copy_insert
+
+        self._ready()
+        with self._guard("Import des matchs"), self._engine.begin() as conn:
+            written = copy_insert(conn, matches)
+        return written, len(matches) - written
+
+    def stored_ids(self, event_ids: Iterable[int]) -> set[int]:
+        wanted = sorted(set(event_ids))
+        if not wanted:
+            return set()
+        self._ready()
+        found: set[int] = set()
+        with self._guard("Lecture des matchs"), self._engine.connect() as conn:
+            for chunk in chunks(wanted, ROWS_PER_STATEMENT):
+                query = sa.select(M.c.event_id).where(M.c.event_id.in_(chunk))
+                found.update(conn.execute(query).scalars())
+        return found
+
+    def iter_matches(self) -> Iterator[FinishedMatch]:
+        """Keyset pages by ``id``: no connection stays checked out while the caller works."""
+        self._ready()
+        last = None
+        while True:
+            query = sa.select(M).order_by(M.c.id).limit(PAGE)
+            if last is not None:
+                query = query.where(M.c.id > last)
+            with self._guard("Lecture des matchs"), self._engine.connect() as conn:
+                rows = conn.execute(query).mappings().all()
+            if not rows:
+                return
+            last = rows[-1]["id"]
+            yield from (row_match(row) for row in rows)
+
+    def count_matches(self) -> int:
+        self._ready()
+        with self._guard("Comptage des matchs"), self._engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(M)).scalar_one())
+
+    def query_matches(self, query: MatchQuery) -> MatchPage:
+        from oracxpred.store.sql_query import query_page
+
+        self._ready()
+        with self._guard("Recherche des matchs"), self._engine.connect() as conn:
+            return query_page(conn, query)
+
+    def league_stats(self, query: MatchQuery | None = None) -> list[LeagueStats]:
+        from oracxpred.store.sql_query import league_stats
+
+        self._ready()
+        with self._guard("Statistiques par ligue"), self._engine.connect() as conn:
+            return league_stats(conn, query)
+
+    # -- tracking and heartbeats ---------------------------------------------------------------
+
+    def load_tracking(self) -> dict[str, Any] | None:
+        self._ready()
+        with self._guard("Lecture de l'état du suivi"), self._engine.connect() as conn:
+            raw = conn.execute(sa.select(T.c.state).where(T.c.id == 1)).scalar()
+        if raw is None:
+            return None
+        try:
+            state = json.loads(raw)
+        except ValueError:
+            state = None
+        if not isinstance(state, dict):
+            raise StoreCorrupted("État du suivi illisible dans la table tracking_state.")
+        return state
+
+    def save_tracking(self, state: dict[str, Any]) -> None:
+        try:
+            text = json.dumps(state, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise StoreError(f"État du suivi non enregistrable en JSON : {exc}") from None
+        values = {"id": 1, "state": text, "updated_at": sa.func.now()}
+        self._ready()
+        with self._guard("Enregistrement de l'état du suivi"), self._engine.begin() as conn:
+            name = conn.dialect.name
+            if name in ("mysql", "mariadb"):
+                statement: Any = mysql.insert(T).values(values)
+                statement = statement.on_duplicate_key_update(state=text, updated_at=sa.func.now())
+            else:
+                insert = postgresql.insert if name == "postgresql" else _sqlite_insert
+                statement = insert(T).values(values)
+                statement = statement.on_conflict_do_update(
+                    index_elements=["id"], set_={"state": text, "updated_at": sa.func.now()}
+                )
+            conn.execute(statement)
+
+    def record_heartbeat(self, heartbeat: Heartbeat) -> None:
+        self._ready()
+        with self._guard("Enregistrement du battement de cœur"), self._engine.begin() as conn:
+            result = conn.execute(sa.insert(H).values(heartbeat_row(heartbeat)))
+            new_id = result.inserted_primary_key[0] if result.inserted_primary_key else None
+            if new_id is not None and new_id > schema.HEARTBEATS_KEPT:
+                conn.execute(sa.delete(H).where(H.c.id <= new_id - schema.HEARTBEATS_KEPT))
+
+    def recent_heartbeats(self, limit: int = 20) -> list[Heartbeat]:
+        self._ready()
+        query = sa.select(H).order_by(H.c.started_at.desc(), H.c.id.desc()).limit(limit)
+        with self._guard("Lecture des battements de cœur"), self._engine.connect() as conn:
+            return [row_heartbeat(r) for r in conn.execute(query).mappings()]
+
+    # -- describe / close ----------------------------------------------------------------------
+
+    def describe(self) -> StoreInfo:
+        from oracxpred.store.sql_describe import describe
+
+        self._ready()
+        with self._guard("Test de la base de données"):
+            return describe(self._engine, self._target)
+
+    def close(self) -> None:
+        if self._owns_engine:
+            self._engine.dispose()
+
+
+def _sqlite_insert(table: sa.Table) -> Any:
+    return sqlite.insert(table)
