@@ -1,0 +1,92 @@
+"""One tracked event id: everything the tracker knows about it, and its stored row. No I/O.
+
+An entry lives from the first poll that lists the id until the store confirms the saved row,
+the match is reported unresolved, or (seen only pre-match) it is found withdrawn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from oracxpred.core.outcome import outcome_of
+from oracxpred.core.records import FinishedMatch, FinishSource, Odds1X2, Phase, Score
+
+NO_SCORE = Score(0, 0)
+
+
+@dataclass(slots=True)
+class TrackedMatch:
+    """Mutable on purpose: the tracker's functions copy the state first, then edit the copy.
+
+    ``phase`` is the furthest phase ever seen (it never goes back: a pre-match snapshot after a
+    live one cannot reopen odds capture). ``score`` is the last one seen, and the final one once
+    ``finish_source`` is set; from then on the entry is frozen until the store confirms it.
+    Times are unix seconds of the feed's clock.
+    """
+
+    event_id: int
+    league: str
+    team1: str
+    team2: str
+    first_seen: int
+    last_seen: int
+    phase: Phase = Phase.PREMATCH
+    sport_id: int | None = None
+    league_id: int | None = None
+    team1_id: int | None = None
+    team2_id: int | None = None
+    start_time: int | None = None
+    score: Score = NO_SCORE
+    halftime: Score | None = None  # set only at the finish (a live PS entry may be running)
+    status: str = ""  # status text of the finish
+    opening_odds: Odds1X2 | None = None
+    opening_odds_at: int | None = None
+    odds: Odds1X2 | None = None  # closing: last usable pre-match 1X2
+    odds_at: int | None = None
+    finish_source: FinishSource | None = None
+    finished_at: int | None = None  # when the finish was established (seen or resolved)
+    pending_since: int | None = None  # when it left the feed without a finish seen
+    attempts: int = 0  # results-service attempts made while pending
+    next_try: int | None = None  # earliest time of the next attempt
+
+    @property
+    def finished(self) -> bool:
+        return self.finish_source is not None
+
+    @property
+    def pending(self) -> bool:
+        return self.pending_since is not None and self.finish_source is None
+
+    def to_finished_match(self) -> FinishedMatch:
+        """The row to store. ``collected_at`` is when the finish was established, so a row
+        emitted again on a later cycle (store not confirmed yet) is identical."""
+        if self.finish_source is None or self.finished_at is None:
+            raise ValueError(f"le match {self.event_id} n'est pas terminé")
+        return FinishedMatch(
+            event_id=self.event_id,
+            collected_at=datetime.fromtimestamp(self.finished_at, tz=UTC),
+            league=self.league,
+            team1=self.team1,
+            team2=self.team2,
+            score1=self.score.home,
+            score2=self.score.away,
+            status=self.status,
+            outcome=outcome_of(self.score),
+            finish_source=self.finish_source,
+            sport_id=self.sport_id,
+            league_id=self.league_id,
+            team1_id=self.team1_id,
+            team2_id=self.team2_id,
+            start_time=utc(self.start_time),
+            odds=self.odds,
+            odds_at=utc(self.odds_at),
+            opening_odds=self.opening_odds,
+            opening_odds_at=utc(self.opening_odds_at),
+            halftime=self.halftime,
+        )
+
+
+def utc(ts: int | None) -> datetime | None:
+    """Aware UTC datetime of a unix time (pure: no clock is read)."""
+    return None if ts is None else datetime.fromtimestamp(ts, tz=UTC)

@@ -1,0 +1,199 @@
+"""Match lifecycle across polls: which matches to save, which to resolve later. No I/O.
+
+A finished virtual match stays in the live feed only seconds (FEED.md §6), far less than the
+polling interval, so most matches simply vanish. The tracker therefore remembers every event id
+(``TrackerState``) and decides, poll after poll:
+
+* seen finished in the feed → saved with ``finish_source`` FEED;
+* seen in play, or past its start, then gone without a finish seen → *pending*; the results
+  service is asked with a back-off (``due_resolutions``) and ``apply_results`` saves it with
+  ``finish_source`` RESULTS; after ``unresolved_after_s`` it is reported once as unresolved and
+  dropped, never saved with a guessed score;
+* seen only pre-match and gone more than ``withdrawn_after_s`` while its start is still ahead →
+  withdrawn by the site, dropped (if it returns it is tracked afresh);
+* a finished match is emitted on every cycle until ``confirm_saved`` (the store is idempotent,
+  so a crash between the store write and the state save costs nothing); its id is then
+  remembered ``keep_saved_s`` of feed time so it is not saved again while still listed.
+
+Odds: opening = first, closing = last 1X2 seen while pre-match (``SC.GS`` 128) with all three
+prices open; never from a live or finished snapshot, nor after one was seen. Time is the
+``now`` argument (unix seconds, the feed's clock); no function mutates the state it is given.
+The caller passes only successful polls to ``observe``: a failed poll must not make matches vanish.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from oracxpred.core.records import FeedEvent, FinishedMatch, FinishSource, Odds1X2, Phase
+from oracxpred.core.resolution import (
+    PendingQuery,
+    Resolution,
+    Unresolved,
+    apply_results,
+    due_resolutions,
+    mark_pending,
+)
+from oracxpred.core.tracked import TrackedMatch
+from oracxpred.core.tracker_state import TrackerState
+
+__all__ = [
+    "Observation",
+    "PendingQuery",
+    "Resolution",
+    "TrackedMatch",
+    "TrackerCounts",
+    "TrackerState",
+    "Unresolved",
+    "apply_results",
+    "confirm_saved",
+    "counts",
+    "due_resolutions",
+    "observe",
+]
+
+KEEP_SAVED_S = 48 * 3600
+"""How long (feed time) a confirmed id is remembered after it was confirmed or last listed."""
+
+WITHDRAWN_AFTER_S = 1800
+"""A pre-match-only event absent this long while its start is still ahead is dropped."""
+
+SETTLED_PRICE = 1.001
+"""The feed's "decided" price (FEED.md §5): a price at or below it is never stored."""
+
+PREMATCH_GAME_STATE = 128
+FINISHED_STATUS = "Terminé"
+"""Status stored for a feed finish whose label (``CPS``/``SC.I``) was empty."""
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    state: TrackerState
+    to_save: tuple[FinishedMatch, ...]  # every finished match not confirmed yet
+    newly_pending: tuple[int, ...]  # ids that left the feed this poll without a finish
+    reappeared: tuple[int, ...]  # pending ids listed again (back to tracked)
+
+
+@dataclass(frozen=True, slots=True)
+class TrackerCounts:
+    tracked: int  # in the feed (or briefly absent pre-match), not finished
+    pending: int  # vanished, waiting for the results service
+    finished: int  # finished, waiting for the store's confirmation
+    remembered: int  # confirmed ids kept to avoid saving them twice
+
+
+def observe(
+    state: TrackerState,
+    events: Sequence[FeedEvent],
+    now: int,
+    *,
+    keep_saved_s: int = KEEP_SAVED_S,
+    withdrawn_after_s: int = WITHDRAWN_AFTER_S,
+) -> Observation:
+    """Fold one successful poll into the state and say what to save."""
+    st = state.copy()
+    seen: set[int] = set()
+    reappeared: list[int] = []
+    for event in events:
+        seen.add(event.event_id)
+        if event.event_id in st.saved:
+            st.saved[event.event_id] = max(st.saved[event.event_id], now)
+            continue
+        match = st.matches.get(event.event_id)
+        if match is None:
+            match = st.matches[event.event_id] = _new_match(event, now)
+        elif match.pending:
+            reappeared.append(event.event_id)
+            match.pending_since = match.next_try = None
+            match.attempts = 0
+        _apply_snapshot(match, event, now)
+    newly_pending: list[int] = []
+    for match in list(st.matches.values()):
+        if match.event_id in seen or match.finished or match.pending:
+            continue
+        started = match.start_time is not None and match.start_time < now
+        if match.phase is not Phase.PREMATCH or started:
+            mark_pending(match, now)
+            newly_pending.append(match.event_id)
+        elif now - match.last_seen > withdrawn_after_s:
+            del st.matches[match.event_id]
+    st.saved = {k: t for k, t in st.saved.items() if now - t <= keep_saved_s}
+    finished = sorted(
+        (m for m in st.matches.values() if m.finished),
+        key=lambda m: (m.finished_at or 0, m.event_id),
+    )
+    return Observation(
+        state=st,
+        to_save=tuple(m.to_finished_match() for m in finished),
+        newly_pending=tuple(sorted(newly_pending)),
+        reappeared=tuple(reappeared),
+    )
+
+
+def confirm_saved(state: TrackerState, event_ids: Iterable[int], now: int) -> TrackerState:
+    """Forget the matches the store confirmed (saved or already there) and remember their ids.
+
+    Call it only after the store answered: until then a finished match keeps being emitted."""
+    st = state.copy()
+    for event_id in event_ids:
+        st.matches.pop(event_id, None)
+        st.saved[event_id] = max(st.saved.get(event_id, now), now)
+    return st
+
+
+def counts(state: TrackerState) -> TrackerCounts:
+    """Sizes for the per-cycle summary line."""
+    matches = state.matches.values()
+    finished = sum(1 for m in matches if m.finished)
+    pending = sum(1 for m in matches if m.pending)
+    return TrackerCounts(
+        tracked=len(state.matches) - finished - pending,
+        pending=pending,
+        finished=finished,
+        remembered=len(state.saved),
+    )
+
+
+def _new_match(event: FeedEvent, now: int) -> TrackedMatch:
+    return TrackedMatch(
+        event_id=event.event_id,
+        league=event.league,
+        team1=event.team1,
+        team2=event.team2,
+        first_seen=now,
+        last_seen=now,
+    )
+
+
+def _apply_snapshot(match: TrackedMatch, event: FeedEvent, now: int) -> None:
+    match.last_seen = now
+    if match.finished:
+        return  # frozen: the record emitted must not change between cycles
+    match.league, match.team1, match.team2 = event.league, event.team1, event.team2
+    match.sport_id, match.league_id = event.sport_id, event.league_id
+    match.team1_id, match.team2_id = event.team1_id, event.team2_id
+    if event.start_time is not None:
+        match.start_time = event.start_time
+    if event.phase is Phase.PREMATCH:
+        open_market = event.game_state in (PREMATCH_GAME_STATE, None)
+        if match.phase is Phase.PREMATCH and open_market and _usable(event.odds):
+            if match.opening_odds is None:
+                match.opening_odds, match.opening_odds_at = event.odds, now
+            match.odds, match.odds_at = event.odds, now
+    elif event.phase is Phase.LIVE:
+        match.phase = Phase.LIVE
+        match.score = event.score
+    else:
+        match.phase = Phase.FINISHED
+        match.score, match.halftime = event.score, event.halftime
+        match.status = event.status_text or FINISHED_STATUS
+        match.finish_source, match.finished_at = FinishSource.FEED, now
+
+
+def _usable(odds: Odds1X2 | None) -> bool:
+    if odds is None:
+        return False
+    prices = (odds.home, odds.draw, odds.away)
+    return all(math.isfinite(p) and p > SETTLED_PRICE for p in prices)
