@@ -1,0 +1,53 @@
+"""``--log-file``: parent folders created, size-based rotation, spec line format in the file."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+
+import pytest
+
+from oracxpred import defaults
+from oracxpred.logs import get_logger, setup_logging
+
+LINE = re.compile(r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] \[INFO\] \[COLLECTOR-SERVICE\] ligne \d+$")
+
+
+@pytest.fixture
+def reset_logging():
+    yield
+    logger = logging.getLogger("oracxpred")
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+        handler.close()
+
+
+def test_log_file_creates_its_folders_and_rotates_by_size(tmp_path, monkeypatch, reset_logging):
+    # setup_logging reads the limits from defaults at call time: a small size for the test.
+    monkeypatch.setattr(defaults, "LOG_MAX_BYTES", 2000)
+    monkeypatch.setattr(defaults, "LOG_BACKUP_COUNT", 3)
+    path = tmp_path / "deux" / "niveaux" / "collector_service.log"
+    setup_logging(False, path, stream=io.StringIO())
+    log = get_logger("test")
+    for number in range(200):
+        log.info("ligne %d", number)
+    for handler in logging.getLogger("oracxpred").handlers:
+        handler.flush()
+    files = sorted(path.parent.iterdir())
+    assert [f.name for f in files] == [
+        "collector_service.log",
+        "collector_service.log.1",
+        "collector_service.log.2",
+        "collector_service.log.3",
+    ]
+    for file in files:
+        assert file.stat().st_size <= 2000
+        lines = file.read_text(encoding="utf-8").splitlines()
+        assert lines
+        assert all(LINE.match(line) for line in lines)
+    # The newest lines are in the live file, the previous ones in .1, without gaps.
+    assert path.read_text(encoding="utf-8").splitlines()[-1].endswith("ligne 199")
+    last_of_1 = int(files[1].read_text(encoding="utf-8").splitlines()[-1].rsplit(" ", 1)[1])
+    first_of_live = int(path.read_text(encoding="utf-8").splitlines()[0].rsplit(" ", 1)[1])
+    assert first_of_live == last_of_1 + 1
