@@ -1,0 +1,103 @@
+"""Tracker state persistence (core/tracker_state.py): JSON round trip, refusal of garbage."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from oracxpred.core.records import FinishSource, Phase
+from oracxpred.core.tracker import TrackerState, apply_results, confirm_saved, observe
+from oracxpred.core.tracker_state import STATE_VERSION
+from tests.unit.tracker_support import T0, ResultsService, event
+
+
+def busy_state() -> TrackerState:
+    """One entry of every kind: pre-match with odds, live, pending, finished (feed and
+    results), and remembered saved ids."""
+    state = observe(
+        TrackerState(),
+        [
+            event(1, odds=(2.0, 3.5, 3.0)),
+            event(2, Phase.LIVE, score=(1, 2)),
+            event(3, Phase.LIVE, score=(0, 1), start=None, league_id=None),
+            event(4, Phase.LIVE),
+            event(5, Phase.FINISHED, score=(3, 3), halftime=(1, 2)),
+            event(6, odds=(1.9, 3.9, 3.3)),
+        ],
+        T0,
+    ).state
+    state = observe(state, [event(1, odds=(2.1, 3.4, 2.95)), event(2, Phase.LIVE)], T0 + 60).state
+    results = ResultsService()
+    results.add(4, (2, 0), halftime=(1, 0))
+    state = apply_results(state, list(results.games.values()), T0 + 120).state
+    return confirm_saved(state, [77, 78], T0 + 120)
+
+
+def test_state_survives_a_json_round_trip():
+    state = busy_state()
+    kinds = {m.event_id: (m.phase, m.finish_source, m.pending) for m in state.matches.values()}
+    assert kinds[4] == (Phase.FINISHED, FinishSource.RESULTS, False)
+    assert kinds[5] == (Phase.FINISHED, FinishSource.FEED, False)
+    assert kinds[3][2]
+    assert state.matches[1].odds != state.matches[1].opening_odds
+    text = json.dumps(state.to_dict(), allow_nan=False)
+    assert TrackerState.from_dict(json.loads(text)) == state
+    assert json.loads(text)["version"] == STATE_VERSION
+
+
+def test_empty_state_round_trips():
+    assert TrackerState.from_dict(TrackerState().to_dict()) == TrackerState()
+
+
+def test_restored_state_behaves_like_the_original():
+    state = busy_state()
+    restored = TrackerState.from_dict(json.loads(json.dumps(state.to_dict())))
+    polls = [event(1, Phase.FINISHED, score=(0, 1))]
+    assert observe(restored, polls, T0 + 180) == observe(state, polls, T0 + 180)
+
+
+def broken(edit) -> dict:
+    raw = busy_state().to_dict()
+    edit(raw)
+    return raw
+
+
+def first_match(raw: dict) -> dict:
+    return raw["matches"][0]
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (None, "pas un objet"),
+        ([], "pas un objet"),
+        ("état", "pas un objet"),
+        ({}, "version None inconnue"),
+        ({"version": 2, "matches": [], "saved": []}, "version 2 inconnue"),
+        ({"version": "1", "matches": [], "saved": []}, "version '1' inconnue"),
+        ({"version": 1, "saved": []}, "« matches »"),
+        ({"version": 1, "matches": {}, "saved": []}, "« matches »"),
+        ({"version": 1, "matches": []}, "« saved »"),
+        ({"version": 1, "matches": [], "saved": [[1]]}, "« saved »"),
+        ({"version": 1, "matches": [], "saved": [["1", 2]]}, "« saved »"),
+        ({"version": 1, "matches": ["x"], "saved": []}, "pas un objet"),
+        (broken(lambda r: first_match(r).pop("id")), "« id »"),
+        (broken(lambda r: first_match(r).update(id=True)), "« id »"),
+        (broken(lambda r: first_match(r).update(team1=None)), "« team1 »"),
+        (broken(lambda r: first_match(r).update(phase="mi-temps")), "« phase »"),
+        (broken(lambda r: first_match(r).update(score=[1])), "« score »"),
+        (broken(lambda r: first_match(r).update(score=None)), "« score »"),
+        (broken(lambda r: first_match(r).update(halftime=["1", 0])), "« halftime »"),
+        (broken(lambda r: first_match(r).update(odds=[2.0, 3.0])), "« odds »"),
+        (broken(lambda r: first_match(r).update(odds=["2", 3, 4])), "« odds »"),
+        (broken(lambda r: first_match(r).update(odds=[float("nan"), 3, 4])), "« odds »"),
+        (broken(lambda r: first_match(r).update(finish_source="guess")), "« finish_source »"),
+        (broken(lambda r: first_match(r).update(next_try=1.5)), "« next_try »"),
+        (broken(lambda r: first_match(r).pop("attempts")), "« attempts »"),
+    ],
+)
+def test_garbage_state_is_refused_with_a_french_reason(raw, reason):
+    with pytest.raises(ValueError, match=reason):
+        TrackerState.from_dict(copy.deepcopy(raw))
