@@ -19,29 +19,47 @@ SETTLED_PRICE = 1.001  # a near-decided outcome in play (FEED.md §5)
 NEAR_CERTAIN = 0.985
 
 
-def poisson_pmf(lam: float, size: int) -> list[float]:
-    """P(X = k) for k < size, X ~ Poisson(lam)."""
+def poisson_pmf(lam: float, size: int | None = None) -> list[float]:
+    """P(X = k) for k < size, X ~ Poisson(lam); without size, up to a negligible tail."""
     lam = max(lam, 1e-9)
     probs = [math.exp(-lam)]
-    for k in range(1, size):
+    k = 1
+    while (size is None and (k <= lam or probs[-1] > 1e-12)) or (size is not None and k < size):
         probs.append(probs[-1] * lam / k)
+        k += 1
     return probs
 
 
-def _size(lam: float) -> int:
-    return int(lam + 8 * math.sqrt(lam) + 12)
+class Difference:
+    """Distribution of the final goal difference ``lead + X1 - X2``, with O(1) tail sums."""
 
+    __slots__ = ("_above", "_low", "_size")
 
-def diff_distribution(lam1: float, lam2: float, lead: int = 0) -> dict[int, float]:
-    """Distribution of the final goal difference: ``lead + X1 - X2``."""
-    p1 = poisson_pmf(lam1, _size(lam1))
-    p2 = poisson_pmf(lam2, _size(lam2))
-    out: dict[int, float] = {}
-    for i, a in enumerate(p1):
-        for j, b in enumerate(p2):
-            key = lead + i - j
-            out[key] = out.get(key, 0.0) + a * b
-    return out
+    def __init__(self, lam1: float, lam2: float, lead: int = 0) -> None:
+        p1, p2 = poisson_pmf(lam1), poisson_pmf(lam2)
+        reverse, n2 = p2[::-1], len(p2)
+        out = [0.0] * (len(p1) + n2 - 1)  # out[m] = P(D = m + low)
+        for i, a in enumerate(p1):
+            out[i : i + n2] = [x + a * y for x, y in zip(out[i : i + n2], reverse, strict=True)]
+        above = [0.0] * (len(out) + 1)  # above[m] = P(D >= m + low)
+        for m in range(len(out) - 1, -1, -1):
+            above[m] = above[m + 1] + out[m]
+        self._low, self._size, self._above = lead - (n2 - 1), len(out), above
+
+    def at_least(self, d: int) -> float:
+        m = d - self._low
+        return self._above[min(max(m, 0), self._size)]
+
+    def greater(self, x: float) -> float:
+        """P(D > x)."""
+        return self.at_least(math.floor(x) + 1)
+
+    def less(self, x: float) -> float:
+        """P(D < x)."""
+        return self._above[0] - self.at_least(math.ceil(x))
+
+    def equal(self, d: int) -> float:
+        return self.at_least(d) - self.at_least(d + 1)
 
 
 def over_probability(lam: float, current: int, line: float) -> float:
@@ -95,10 +113,8 @@ def outcome(
 
 def one_x_two(lam1: float, lam2: float, lead: int = 0) -> tuple[float, float, float]:
     """Probabilities of home win, draw, away win."""
-    dist = diff_distribution(lam1, lam2, lead)
-    home = sum(p for d, p in dist.items() if d > 0)
-    draw = dist.get(0, 0.0)
-    return home, draw, max(0.0, 1.0 - home - draw)
+    dist = Difference(lam1, lam2, lead)
+    return dist.greater(0), dist.equal(0), dist.less(0)
 
 
 def prices_1x2(lam1: float, lam2: float) -> tuple[float, float, float]:
@@ -107,10 +123,9 @@ def prices_1x2(lam1: float, lam2: float) -> tuple[float, float, float]:
     return price(home), price(draw), price(away)
 
 
-def handicap_probability(dist: dict[int, float], line: float) -> float:
+def handicap_probability(dist: Difference, line: float) -> float:
     """Home covers ``line`` (home gets +line); a push (whole line) is refunded."""
-    win = sum(p for d, p in dist.items() if d + line > 0)
-    lose = sum(p for d, p in dist.items() if d + line < 0)
+    win, lose = dist.greater(-line), dist.less(-line)
     return win / (win + lose) if win + lose > 0 else 0.5
 
 
@@ -121,10 +136,8 @@ def book(
 
     ``lam1``/``lam2`` are the goals still expected; ``home``/``away`` the current score.
     """
-    dist = diff_distribution(lam1, lam2, home - away)
-    p_home = sum(p for d, p in dist.items() if d > 0)
-    p_draw = dist.get(0, 0.0)
-    p_away = max(0.0, 1.0 - p_home - p_draw)
+    dist = Difference(lam1, lam2, home - away)
+    p_home, p_draw, p_away = dist.greater(0), dist.equal(0), dist.less(0)
     expected_diff = home - away + lam1 - lam2
     hcap = 0.0 if home == away == 0 else -(math.floor(expected_diff) + 0.5)
     total_line = math.floor(home + away + lam1 + lam2) + 0.5
