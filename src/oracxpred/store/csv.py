@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from filelock import FileLock, Timeout
 
@@ -183,32 +183,35 @@ class CsvStore(Store):
 
     def iter_matches(self) -> Iterator[FinishedMatch]:
         try:
-            f = self.path.open("rb")
-        except FileNotFoundError:
+            with self.path.open("rb") as f:
+                yield from self._read_matches(f)
+        except (FileNotFoundError, NotADirectoryError):
             return
         except OSError as exc:
             raise StoreUnavailable(f"Lecture impossible de {self.path} : {exc.strerror}") from exc
-        with f:
-            layout = read_layout(self.path, f)
-            if layout is None:
-                return
-            seen: set[int] = set()
-            width = len(layout.columns)
-            for record in iter_records(f, layout.data_start, layout.data_line, width):
-                if not record.complete:
-                    return  # a write in progress, or a torn tail repaired at the next write
-                if record.fields == []:
-                    continue
-                try:
-                    if record.fields is None:
-                        raise RowError(f"CSV illisible ({record.error})")
-                    match = row_to_match(dict(zip(layout.columns, record.fields, strict=False)))
-                except RowError as exc:
-                    self._warn_once(record.line, exc.reason)
-                    continue
-                if match.event_id not in seen:
-                    seen.add(match.event_id)
-                    yield match
+
+    def _read_matches(self, f: BinaryIO) -> Iterator[FinishedMatch]:
+        """Rows in file order; the first row of an event id wins, bad rows are warned once."""
+        layout = read_layout(self.path, f)
+        if layout is None:
+            return
+        seen: set[int] = set()
+        width = len(layout.columns)
+        for record in iter_records(f, layout.data_start, layout.data_line, width):
+            if not record.complete:
+                return  # a write in progress, or a torn tail repaired at the next write
+            if record.fields == []:
+                continue
+            try:
+                if record.fields is None:
+                    raise RowError(f"CSV illisible ({record.error})")
+                match = row_to_match(dict(zip(layout.columns, record.fields, strict=False)))
+            except RowError as exc:
+                self._warn_once(record.line, exc.reason)
+                continue
+            if match.event_id not in seen:
+                seen.add(match.event_id)
+                yield match
 
     def _warn_once(self, line: int, reason: str) -> None:
         with self._mutex:
