@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -65,3 +67,70 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+class StaticFeed:
+    """A real HTTP server on 127.0.0.1 that answers every GET with one fixed body.
+
+    Serves a real capture at the feed path, so a one-shot run can be pointed at it; the body
+    can be swapped between runs (``.body = …``). Used as a context manager."""
+
+    def __init__(self, body: bytes, status: int = 200, ctype: str = "application/json") -> None:
+        import http.server
+        import threading
+
+        self.body, self.status, self.ctype = body, status, ctype
+        self.requests: list[str] = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                outer.requests.append(self.path)
+                self.send_response(outer.status)
+                self.send_header("Content-Type", outer.ctype)
+                self.send_header("Content-Length", str(len(outer.body)))
+                self.end_headers()
+                self.wfile.write(outer.body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        port = self._server.server_address[1]
+        self.base = f"http://127.0.0.1:{port}"
+        self.feed_url = (
+            f"{self.base}/service-api/LiveFeed/Get1x2_VZip?sports=85&count=40&lng=fr&gr=285"
+            "&mode=4&country=96&getEmpty=true&virtualSports=true&noFilterBlockEvent=true"
+        )
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(5)
+
+    def __enter__(self) -> StaticFeed:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def run_collector(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run the real ``collector_service.py`` in a subprocess, as a user would."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("ORACXPRED_")}
+    full_env.pop("DATABASE_URL", None)
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, str(REPO / "collector_service.py"), *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd or REPO,
+        timeout=timeout,
+        check=False,
+    )
