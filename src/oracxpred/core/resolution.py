@@ -103,12 +103,14 @@ def apply_results(
             continue
         item = by_id.get(key)
         if item is not None:
+            match = st.matches[key] = match.clone()
             _resolve(match, item, now)
             resolved.append(match)
         elif now - match.pending_since >= unresolved_after_s:
             unresolved.append(Unresolved(key, match.team1, match.team2, _label(match.start_time)))
             del st.matches[key]
         elif match.next_try is None or match.next_try <= now:
+            match = st.matches[key] = match.clone()
             match.attempts += 1
             match.next_try = now + RETRY_DELAYS_S[min(match.attempts, len(RETRY_DELAYS_S) - 1)]
     to_save = tuple(m.to_finished_match() for m in resolved)

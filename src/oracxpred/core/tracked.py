@@ -6,7 +6,7 @@ the match is reported unresolved, or (seen only pre-match) it is found withdrawn
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
 from oracxpred.core.outcome import outcome_of
@@ -17,7 +17,7 @@ NO_SCORE = Score(0, 0)
 
 @dataclass(slots=True)
 class TrackedMatch:
-    """Mutable on purpose: the tracker's functions copy the state first, then edit the copy.
+    """Copy-on-write: states share entries, so a function clones one before editing it.
 
     ``phase`` is the furthest phase ever seen (it never goes back: a pre-match snapshot after a
     live one cannot reopen odds capture). ``score`` is the last one seen, and the final one once
@@ -49,6 +49,10 @@ class TrackedMatch:
     pending_since: int | None = None  # when it left the feed without a finish seen
     attempts: int = 0  # results-service attempts made while pending
     next_try: int | None = None  # earliest time of the next attempt
+
+    def clone(self) -> TrackedMatch:
+        """A shallow copy (every field is immutable), cheaper than ``copy.copy`` on slots."""
+        return TrackedMatch(*[getattr(self, name) for name in _FIELDS])
 
     @property
     def finished(self) -> bool:
@@ -85,6 +89,9 @@ class TrackedMatch:
             opening_odds_at=utc(self.opening_odds_at),
             halftime=self.halftime,
         )
+
+
+_FIELDS = tuple(f.name for f in fields(TrackedMatch))
 
 
 def utc(ts: int | None) -> datetime | None:

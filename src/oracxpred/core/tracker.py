@@ -101,10 +101,10 @@ def observe(
         if event.event_id in st.saved:
             st.saved[event.event_id] = max(st.saved[event.event_id], now)
             continue
-        match = st.matches.get(event.event_id)
-        if match is None:
-            match = st.matches[event.event_id] = _new_match(event, now)
-        elif match.pending:
+        known = st.matches.get(event.event_id)
+        match = _new_match(event, now) if known is None else known.clone()
+        st.matches[event.event_id] = match
+        if match.pending:
             reappeared.append(event.event_id)
             match.pending_since = match.next_try = None
             match.attempts = 0
@@ -115,11 +115,13 @@ def observe(
             continue
         started = match.start_time is not None and match.start_time < now
         if match.phase is not Phase.PREMATCH or started:
+            match = st.matches[match.event_id] = match.clone()
             mark_pending(match, now)
             newly_pending.append(match.event_id)
         elif now - match.last_seen > withdrawn_after_s:
             del st.matches[match.event_id]
-    st.saved = {k: t for k, t in st.saved.items() if now - t <= keep_saved_s}
+    for key in [k for k, t in st.saved.items() if now - t > keep_saved_s]:
+        del st.saved[key]
     finished = sorted(
         (m for m in st.matches.values() if m.finished),
         key=lambda m: (m.finished_at or 0, m.event_id),

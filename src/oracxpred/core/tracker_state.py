@@ -10,7 +10,6 @@ rather than misread an old state.
 
 from __future__ import annotations
 
-import copy
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,11 +30,9 @@ class TrackerState:
     saved: dict[int, int] = field(default_factory=dict)
 
     def copy(self) -> TrackerState:
-        """An independent copy: the tracker's functions never mutate the state they are given."""
-        return TrackerState(
-            matches={k: copy.copy(m) for k, m in self.matches.items()},
-            saved=dict(self.saved),
-        )
+        """A new state sharing the entries: the tracker's functions never mutate the state they
+        are given, and clone an entry (``TrackedMatch.clone``) before changing it."""
+        return TrackerState(matches=dict(self.matches), saved=dict(self.saved))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able form (only dicts, lists, str, int, float, bool, None)."""
@@ -63,7 +60,7 @@ class TrackerState:
             match = _match_from_dict(item)
             state.matches[match.event_id] = match
         for pair in saved_raw:
-            if not (isinstance(pair, list) and len(pair) == 2 and all(map(_is_int, pair))):
+            if type(pair) is not list or len(pair) != 2 or not _is_int(*pair):
                 raise ValueError(f"entrée de « saved » invalide : {pair!r:.60}")
             state.saved[pair[0]] = pair[1]
         return state
@@ -102,8 +99,9 @@ def _odds_list(odds: Odds1X2 | None) -> list[float] | None:
     return None if odds is None else [odds.home, odds.draw, odds.away]
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+def _is_int(*values: Any) -> bool:
+    """Plain ints only: ``True`` is an int to ``isinstance`` but never a valid time or id."""
+    return all(type(v) is int for v in values)
 
 
 def _is_price(value: Any) -> bool:
@@ -141,7 +139,7 @@ class _Reader:
         value = self.raw.get(key)
         if value is None:
             return None
-        if not (isinstance(value, list) and len(value) == 2 and all(map(_is_int, value))):
+        if type(value) is not list or len(value) != 2 or not _is_int(*value):
             raise self.bad(key)
         return Score(value[0], value[1])
 
