@@ -14,7 +14,7 @@ from oracxpred.core.tracker import (
     due_resolutions,
     observe,
 )
-from tests.unit.tracker_support import LEAGUE, SIX_HOURS, T0, Driver, event
+from tests.unit.tracker_support import LEAGUE, SIX_HOURS, T0, Driver, ResultsService, event
 
 
 def utc(ts: int) -> datetime:
@@ -298,7 +298,11 @@ def test_observe_and_friends_never_mutate_the_given_state():
     later = observe(state, [], T0 + 60).state
     assert state.to_dict() == before
     before_later = later.to_dict()
-    apply_results(later, [], T0 + 7 * 3600)
+    results = ResultsService()
+    results.add(2, (0, 3))
+    apply_results(later, [], T0 + 120)  # a due attempt: its back-off changes
+    apply_results(later, list(results.games.values()), T0 + 120)  # resolved
+    apply_results(later, [], T0 + 7 * 3600)  # given up
     confirm_saved(later, [1, 2], T0 + 120)
     assert later.to_dict() == before_later
 
