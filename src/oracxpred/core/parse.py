@@ -1,0 +1,260 @@
+"""Live feed answers (``Get1x2_VZip``) → typed ``FeedEvent``s, or a reason. No I/O.
+
+Two levels, two behaviours:
+
+- The envelope (FEED.md §2, §8) is all or nothing: a body that is not a feed answer (not
+  UTF-8, not JSON, truncated, an HTML page, ``Success:false``, no ``Value``) raises
+  ``FeedFormatError`` with a French message. It is a failed poll, never "no matches".
+  ``Value`` may be a list of events, one event object (``GetGameZip``), a ``GetChampZip``
+  league object whose ``G`` is the list, or null (no events). ``Success`` may be absent
+  (captures re-wrapped as ``{"Value": […]}``).
+- Each event is checked on its own: a bad one becomes a ``Rejection`` with a French reason
+  naming the field, and the others are kept. Nothing else ever leaves ``parse_feed``.
+
+Names are trimmed and otherwise kept as sent (neutralising control characters is the job of
+the logs and stores), but a name over ``MAX_NAME_LENGTH`` characters or holding a NUL is
+refused. Odds come from ``E`` only (see ``finish.odds_1x2``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from oracxpred.core.finish import halftime_of, odds_1x2, phase_of, score_of, status_text_of
+from oracxpred.core.records import FeedEvent, ParseResult, Phase, Rejection
+from oracxpred.errors import FeedFormatError
+
+MAX_NAME_LENGTH = 500
+"""Longest team or league name kept; the simulator's hostile names have 10,000 characters."""
+
+MAX_ID = 2**63 - 1
+"""Ids must fit a signed 64-bit column."""
+
+MAX_TIMESTAMP = 253402300799
+"""9999-12-31T23:59:59Z: the last unix second a ``datetime`` can hold."""
+
+_WHAT = "Flux live"
+_OPTIONAL_INTS = (
+    # (field, upper bound): absent or null means unknown.
+    ("S", MAX_TIMESTAMP),
+    ("U", MAX_TIMESTAMP),
+    ("SI", MAX_ID),
+    ("LI", MAX_ID),
+    ("O1I", MAX_ID),
+    ("O2I", MAX_ID),
+)
+
+
+class EventRejected(ValueError):
+    """One event refused; ``reason`` is French, ``event_id`` is None when unreadable."""
+
+    def __init__(self, reason: str, event_id: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.event_id = event_id
+
+
+def parse_feed(payload: bytes) -> ParseResult:
+    """Events and rejections of one feed answer, in input order.
+
+    Raises only ``FeedFormatError`` (the envelope is wrong). A repeated ``I`` keeps its first
+    occurrence; later ones are rejected, even when the first was itself rejected."""
+    raw_events = _envelope(_decode(bytes(payload)))
+    events: list[FeedEvent] = []
+    rejections: list[Rejection] = []
+    seen: set[int] = set()
+    for raw in raw_events:
+        try:
+            event = parse_event(raw)
+        except EventRejected as exc:
+            if exc.event_id is not None and exc.event_id in seen:
+                rejections.append(Rejection(exc.event_id, "identifiant en double dans la réponse"))
+            else:
+                rejections.append(Rejection(exc.event_id, exc.reason))
+            if exc.event_id is not None:
+                seen.add(exc.event_id)
+            continue
+        if event.event_id in seen:
+            rejections.append(Rejection(event.event_id, "identifiant en double dans la réponse"))
+            continue
+        seen.add(event.event_id)
+        events.append(event)
+    return ParseResult(tuple(events), tuple(rejections))
+
+
+def parse_event(raw: Mapping[str, Any]) -> FeedEvent:
+    """One raw event → ``FeedEvent``; ``EventRejected`` with a French reason otherwise."""
+    if not isinstance(raw, Mapping):
+        raise EventRejected(f"événement qui n'est pas un objet JSON ({type(raw).__name__})")
+    event_id = raw.get("I")
+    if not _is_int(event_id) or not 0 < event_id <= MAX_ID:
+        raise EventRejected(f"identifiant I invalide ({_show(event_id)})")
+    team1 = _name(raw, "O1", event_id)
+    team2 = _name(raw, "O2", event_id)
+    league = _league(raw, event_id)
+    ints = {key: _optional_int(raw, key, high, event_id) for key, high in _OPTIONAL_INTS}
+    sc = raw.get("SC")
+    if sc is None:
+        sc = {}
+    elif not isinstance(sc, Mapping):
+        raise EventRejected(
+            f"champ SC invalide : objet attendu, reçu {type(sc).__name__}", event_id
+        )
+    phase = phase_of(raw)
+    fs = sc.get("FS")
+    if fs is None and phase is Phase.FINISHED:
+        # A finished event must show its score: FS:{} is 0-0, a missing FS is unknown.
+        raise EventRejected("match terminé sans score (SC.FS absent)", event_id)
+    try:
+        score = score_of(fs)
+    except ValueError as exc:
+        raise EventRejected(f"score invalide (SC.FS) : {exc}", event_id) from None
+    game_state = sc.get("GS")
+    return FeedEvent(
+        event_id=event_id,
+        sport_id=ints["SI"],
+        league=league,
+        league_id=ints["LI"],
+        team1=team1,
+        team2=team2,
+        team1_id=ints["O1I"],
+        team2_id=ints["O2I"],
+        start_time=ints["S"],
+        phase=phase,
+        score=score,
+        halftime=halftime_of(sc.get("PS")),
+        status_text=status_text_of(sc),
+        game_state=game_state if _is_int(game_state) else None,
+        odds=odds_1x2(raw.get("E")),
+        updated_at=ints["U"],
+    )
+
+
+def _decode(payload: bytes) -> Any:
+    if not payload.strip():
+        raise FeedFormatError(f"{_WHAT} : réponse vide")
+    if payload.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"<":
+        raise FeedFormatError(f"{_WHAT} : page HTML reçue au lieu de JSON")
+    try:
+        text = payload.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FeedFormatError(
+            f"{_WHAT} : réponse qui n'est pas de l'UTF-8 valide (octet {exc.start})"
+        ) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
+            raise FeedFormatError(
+                f"{_WHAT} : réponse tronquée (JSON incomplet après {len(payload)} octet(s))"
+            ) from None
+        raise FeedFormatError(
+            f"{_WHAT} : contenu qui n'est pas du JSON (ligne {exc.lineno}, colonne {exc.colno})"
+        ) from None
+    except RecursionError:
+        raise FeedFormatError(f"{_WHAT} : JSON trop profondément imbriqué") from None
+    except ValueError:  # e.g. an integer of more than 4300 digits
+        raise FeedFormatError(f"{_WHAT} : JSON illisible (nombre hors limites)") from None
+
+
+def _envelope(data: Any) -> list[Any]:
+    if not isinstance(data, dict):
+        raise FeedFormatError(
+            f"{_WHAT} : la réponse JSON n'est pas un objet ({type(data).__name__})"
+        )
+    if "Success" in data and data["Success"] is not True:
+        if data["Success"] is False:
+            error = data.get("Error")
+            error = _escape(error) if isinstance(error, str) else _show(error)
+            raise FeedFormatError(
+                f"{_WHAT} : le site a répondu Success:false "
+                f"(erreur : « {error} », code : {_show(data.get('ErrorCode'))})"
+            )
+        raise FeedFormatError(f"{_WHAT} : champ Success invalide ({_show(data['Success'])})")
+    if "Value" not in data:
+        raise FeedFormatError(
+            f"{_WHAT} : champ Value absent (ce n'est pas une réponse du flux live)"
+        )
+    value = data["Value"]
+    if value is None:
+        return []  # GetGameZip: the game has ended and left the feed (FEED.md §2)
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict):
+        if "I" not in value and isinstance(value.get("G"), list):
+            return value["G"]  # GetChampZip: one league object, its events in G
+        return [value]  # GetGameZip: one event
+    raise FeedFormatError(f"{_WHAT} : champ Value ni liste ni objet ({type(value).__name__})")
+
+
+def _name(raw: Mapping[str, Any], key: str, event_id: int) -> str:
+    if raw.get(key) is None:
+        raise EventRejected(f"champ {key} absent", event_id)
+    return _checked_text(raw[key], key, event_id, allow_empty=False)
+
+
+def _league(raw: Mapping[str, Any], event_id: int) -> str:
+    for key in ("L", "LE"):  # LE (English) when the localized name is missing
+        if raw.get(key) is not None:
+            text = _checked_text(raw[key], key, event_id, allow_empty=True)
+            if text:
+                return text
+    raise EventRejected("ligue absente (champs L et LE)", event_id)
+
+
+def _checked_text(value: object, key: str, event_id: int, *, allow_empty: bool) -> str:
+    if not isinstance(value, str):
+        raise EventRejected(
+            f"champ {key} invalide : texte attendu, reçu {type(value).__name__}", event_id
+        )
+    text = value.strip()
+    if not text and not allow_empty:
+        raise EventRejected(f"champ {key} vide", event_id)
+    if len(text) > MAX_NAME_LENGTH:
+        raise EventRejected(
+            f"champ {key} trop long ({len(text)} caractères, maximum {MAX_NAME_LENGTH})",
+            event_id,
+        )
+    if "\x00" in text:
+        raise EventRejected(f"champ {key} contient un caractère NUL", event_id)
+    return text
+
+
+def _optional_int(raw: Mapping[str, Any], key: str, high: int, event_id: int) -> int | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if not _is_int(value):
+        raise EventRejected(
+            f"champ {key} invalide : entier attendu, reçu {type(value).__name__} ({_show(value)})",
+            event_id,
+        )
+    if not 0 <= value <= high:
+        raise EventRejected(f"champ {key} hors limites ({_show(value)})", event_id)
+    return value
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _show(value: object) -> str:
+    """A short, one-line view of a hostile value for a reason (containers by type only:
+    their repr could be huge or too deeply nested to print)."""
+    if isinstance(value, str):
+        text = repr(value[:40])
+    elif _is_int(value) and abs(value) >= 10**30:
+        text = "entier démesuré"
+    elif value is None or isinstance(value, int | float):
+        text = repr(value)
+    else:
+        text = type(value).__name__
+    return _escape(text, limit=50)
+
+
+def _escape(text: str, limit: int = 200) -> str:
+    """No control character can break the reason's line; long texts are cut."""
+    text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text[: limit + 1])
+    return text if len(text) <= limit else text[: limit - 1] + "…"
