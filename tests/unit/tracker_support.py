@@ -80,16 +80,24 @@ class ResultsService:
         start: int | None = T0 + 600,
         league_id: int = LEAGUE,
     ) -> None:
-        self.games[event_id] = self.by_league.setdefault(league_id, {})[event_id] = ResultItem(
-            event_id=event_id,
-            score=Score(*score),
-            halftime=None if halftime is None else Score(*halftime),
-            team1="Chelsea",
-            team2="PSV Eindhoven",
-            league="FC 26. 5x5 Rush. Superleague",
-            league_id=league_id,
-            start_time=start,
+        self.put(
+            ResultItem(
+                event_id=event_id,
+                score=Score(*score),
+                halftime=None if halftime is None else Score(*halftime),
+                team1="Chelsea",
+                team2="PSV Eindhoven",
+                league="FC 26. 5x5 Rush. Superleague",
+                league_id=league_id,
+                start_time=start,
+            )
         )
+
+    def put(self, item: ResultItem) -> None:
+        """Publish one game (e.g. from ``parse_results``)."""
+        assert item.league_id is not None
+        self.games[item.event_id] = item
+        self.by_league.setdefault(item.league_id, {})[item.event_id] = item
 
     def answer(self, query: PendingQuery, now: int) -> list[ResultItem]:
         self.queries.append((now, query))
