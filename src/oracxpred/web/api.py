@@ -1,0 +1,86 @@
+"""JSON API (``/api/matches``, ``/api/stats``) and the CSV export of a filtered selection.
+
+Same filters as the pages. The export writes ``MATCH_COLUMNS`` through ``core.rows``, the one
+text form of a stored match, so its cells are neutralised against spreadsheet formulas exactly
+like the CSV store's.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from oracxpred.core.records import MATCH_COLUMNS, FinishedMatch
+from oracxpred.core.rows import match_to_row
+from oracxpred.web.formatting import match_json
+from oracxpred.web.params import page_count, parse_filters, parse_paging
+from oracxpred.web.state import web_state
+from oracxpred.web.stats import combined, stats_json
+
+bp = Blueprint("api", __name__)
+
+EXPORT_NAME = "oracxpred-matchs.csv"
+EXPORT_CHUNK = 500
+
+
+@bp.get("/api/matches")
+def matches() -> Any:
+    """A page of matches, newest first: ``page`` from 1, ``limit`` 1–500 (default 50)."""
+    filters = parse_filters(request.args)
+    paging = parse_paging(request.args)
+    result = web_state().store().query_matches(filters.query(paging.offset, paging.limit))
+    return jsonify(
+        {
+            "total": result.total,
+            "page": paging.page,
+            "limit": paging.limit,
+            "pages": page_count(result.total, paging.limit),
+            "filters": filters.args(),
+            "items": [match_json(m) for m in result.items],
+        }
+    )
+
+
+@bp.get("/api/stats")
+def stats() -> Any:
+    """Per-league statistics of the filtered matches, plus every league combined."""
+    filters = parse_filters(request.args)
+    leagues = web_state().store().league_stats(filters.query())
+    return jsonify(
+        {
+            "filters": filters.args(),
+            "leagues": [stats_json(s) for s in leagues],
+            "total": stats_json(combined(leagues)),
+        }
+    )
+
+
+def csv_lines(matches: Iterable[FinishedMatch]) -> Iterator[str]:
+    """The header, then rows, a few hundred per chunk (the response streams)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(MATCH_COLUMNS)
+    for i, match in enumerate(matches, 1):
+        row = match_to_row(match)
+        writer.writerow([row[column] for column in MATCH_COLUMNS])
+        if i % EXPORT_CHUNK == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+@bp.get("/export.csv")
+def export_csv() -> Response:
+    """Every match of the filtered selection (no paging), newest first, as CSV."""
+    filters = parse_filters(request.args)
+    result = web_state().store().query_matches(filters.query(0, None))
+    return Response(
+        csv_lines(result.items),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{EXPORT_NAME}"'},
+    )

@@ -1,0 +1,180 @@
+"""Collector health: ``/health`` for probes (200/503 + French reason) and the ``/sante`` page.
+
+Healthy means the store answers *and* the newest successful cycle is recent enough
+(``WebState.health_max_age_s``). Heartbeats come from the store, so this works whichever
+process collects (external daemon, internal collector, another host).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, render_template
+
+from oracxpred.errors import StoreError
+from oracxpred.logs import get_logger, mask_secrets
+from oracxpred.store.base import Heartbeat, StoreInfo
+from oracxpred.web.charts import cycles_chart
+from oracxpred.web.formatting import fmt_age, iso
+from oracxpred.web.state import WebState, web_state
+
+bp = Blueprint("health", __name__)
+log = get_logger("web")
+
+HEARTBEATS_SCANNED = 100
+"""How far back the last success is searched (stores keep at least 100 heartbeats)."""
+HEARTBEATS_SHOWN = 30
+
+HOLDER_LABELS = {
+    "host": "Hôte",
+    "pid": "PID",
+    "since": "Depuis",
+    "valid_until": "Valide jusqu'à",
+    "mechanism": "Mécanisme",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    ok: bool
+    reason: str
+    last_success: Heartbeat | None = None
+    age_s: float | None = None
+
+
+def beat_time(hb: Heartbeat) -> datetime:
+    return hb.finished_at or hb.started_at
+
+
+def judge(heartbeats: Sequence[Heartbeat], now: datetime, max_age_s: float) -> Verdict:
+    """The verdict on heartbeats (newest first) of a store that answered."""
+    if not heartbeats:
+        return Verdict(False, "Aucune collecte enregistrée dans le stockage.")
+    success = next((hb for hb in heartbeats if hb.ok), None)
+    if success is None:
+        last_error = heartbeats[0].error or "erreur inconnue"
+        return Verdict(
+            False,
+            f"Aucune collecte réussie parmi les {len(heartbeats)} dernières "
+            f"(dernière erreur : {mask_secrets(last_error)}).",
+        )
+    age = max(0.0, (now - beat_time(success)).total_seconds())
+    if age > max_age_s:
+        return Verdict(
+            False,
+            f"Dernière collecte réussie il y a {fmt_age(age)} "
+            f"(seuil : {fmt_age(max_age_s)}) : le collecteur semble arrêté.",
+            success,
+            age,
+        )
+    return Verdict(True, f"Dernière collecte réussie il y a {fmt_age(age)}.", success, age)
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    verdict: Verdict
+    info: StoreInfo | None
+    heartbeats: tuple[Heartbeat, ...]
+    now: datetime
+
+
+def check(state: WebState) -> Check:
+    """Ask the store for real; a ``StoreError`` is the answer "unhealthy", with its reason."""
+    now = state.clock()
+    try:
+        store = state.store()
+        info = store.describe()
+        beats = tuple(store.recent_heartbeats(HEARTBEATS_SCANNED))
+    except StoreError as exc:
+        reason = f"Stockage inaccessible : {mask_secrets(str(exc))}"
+        return Check(Verdict(False, reason), None, (), now)
+    except Exception as exc:  # a bug still answers 503 to probes; the log keeps the traceback
+        log.error("Erreur inattendue pendant la vérification du stockage", exc_info=exc)
+        reason = f"Erreur inattendue du stockage ({type(exc).__name__}) : voir le journal."
+        return Check(Verdict(False, reason), None, (), now)
+    return Check(judge(beats, now, state.health_max_age_s), info, beats, now)
+
+
+def info_json(info: StoreInfo | None) -> dict[str, Any] | None:
+    if info is None:
+        return None
+    return {
+        "backend": info.backend,
+        "target": info.target,
+        "writable": info.writable,
+        "row_count": info.row_count,
+        "schema_version": info.schema_version,
+        "last_collection": iso(info.last_collection),
+        "details": list(info.details),
+    }
+
+
+@bp.get("/health")
+def health() -> tuple[Any, int]:
+    """200 when the store answers and a cycle succeeded recently, 503 otherwise."""
+    state = web_state()
+    result = check(state)
+    verdict = result.verdict
+    body = {
+        "status": "ok" if verdict.ok else "erreur",
+        "reason": verdict.reason,
+        "checked_at": iso(result.now),
+        "max_age_s": state.health_max_age_s,
+        "last_success": iso(beat_time(verdict.last_success)) if verdict.last_success else None,
+        "last_success_age_s": verdict.age_s,
+        "recent_failures": sum(1 for hb in result.heartbeats[:HEARTBEATS_SHOWN] if not hb.ok),
+        "store": info_json(result.info),
+    }
+    return jsonify(body), 200 if verdict.ok else 503
+
+
+def holder_rows(holder: Any) -> list[tuple[str, str]]:
+    """The lease holder as (label, value) lines, whatever shape the describer returned."""
+    if isinstance(holder, Mapping):
+        return [
+            (HOLDER_LABELS.get(str(k), str(k)), "—" if v is None else str(v))
+            for k, v in holder.items()
+        ]
+    return [("Détenteur", str(holder))]
+
+
+def collector_rows(collector: Any) -> list[tuple[str, str]]:
+    status = getattr(collector, "status", None)
+    if not callable(status):
+        return []
+    try:
+        values = status()
+    except Exception as exc:  # noqa: BLE001 - a status probe must not break the page
+        return [("État", f"indisponible : {mask_secrets(str(exc))}")]
+    if isinstance(values, Mapping):
+        return [(str(k), str(v)) for k, v in values.items()]
+    return [("État", str(values))]
+
+
+@bp.get("/sante")
+def page() -> str:
+    """The health page: verdict, store, lease holder, internal collector, last cycles.
+
+    Always 200: the page itself worked; probes read ``/health``."""
+    state = web_state()
+    result = check(state)
+    holder, holder_error = state.describe_holder()
+    shown = result.heartbeats[:HEARTBEATS_SHOWN]
+    return render_template(
+        "health.html",
+        result=result,
+        verdict=result.verdict,
+        max_age_s=state.health_max_age_s,
+        holder_rows=holder_rows(holder) if holder is not None else [],
+        holder_error=holder_error,
+        internal=bool(current_app.config.get("ORACXPRED_INTERNAL_COLLECTOR")),
+        collector_rows=collector_rows(state.collector),
+        collector_error=state.collector_error,
+        beats=shown,
+        failures=[hb for hb in shown if not hb.ok],
+        cycles=cycles_chart(shown) if shown else None,
+        interval_min=state.settings.interval_min,
+    )

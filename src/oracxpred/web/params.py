@@ -1,0 +1,169 @@
+"""Query parameters of the web app and its API, validated into a ``MatchQuery``.
+
+Every value a visitor sends is untrusted: a bad one becomes ``ParamError`` (a French message,
+answered with 400), never a 500 nor a database error. Text filters refuse control characters
+(PostgreSQL rejects NUL bytes in strings) and dates are kept within years every backend
+stores. Empty values mean "no filter", as an HTML form submits them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+
+from oracxpred.core.records import Outcome
+from oracxpred.store.base import MatchQuery
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+MAX_PAGE = 1_000_000
+MAX_TEXT = 200
+MIN_YEAR, MAX_YEAR = 1970, 2999
+
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DIGITS = re.compile(r"[0-9]{1,9}")
+_OUTCOMES = {"1": Outcome.HOME, "N": Outcome.DRAW, "X": Outcome.DRAW, "2": Outcome.AWAY}
+
+FILTER_NAMES = ("league", "team", "date_from", "date_to", "outcome")
+"""Parameters that select matches, in every page, API call and export."""
+
+
+class ParamError(ValueError):
+    """A query parameter we refuse; ``message`` is French and safe to show."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _show(raw: str) -> str:
+    return raw if len(raw) <= 40 else raw[:40] + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Validated filters, plus the cleaned strings to put back in forms and links."""
+
+    league: str | None = None
+    team: str | None = None
+    date_from: datetime | None = None
+    date_to: datetime | None = None
+    outcome: Outcome | None = None
+    raw: tuple[tuple[str, str], ...] = ()
+
+    def args(self) -> dict[str, str]:
+        """The non-empty filter parameters, for links that keep the selection."""
+        return dict(self.raw)
+
+    def query(self, offset: int = 0, limit: int | None = None) -> MatchQuery:
+        return MatchQuery(
+            league=self.league,
+            team=self.team,
+            date_from=self.date_from,
+            date_to=self.date_to,
+            outcome=self.outcome,
+            offset=offset,
+            limit=limit,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Paging:
+    page: int = 1
+    limit: int = DEFAULT_LIMIT
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.limit
+
+
+def _text(name: str, raw: str) -> str | None:
+    value = raw.strip()
+    if not value:
+        return None
+    if len(value) > MAX_TEXT:
+        raise ParamError(f"Paramètre « {name} » trop long : {MAX_TEXT} caractères au plus.")
+    if not value.isprintable():
+        raise ParamError(f"Paramètre « {name} » invalide : caractères de contrôle interdits.")
+    return value
+
+
+def parse_moment(name: str, raw: str, *, end_of_day: bool) -> datetime | None:
+    """``AAAA-MM-JJ`` (a whole day, UTC) or an ISO 8601 instant; naive means UTC."""
+    value = raw.strip()
+    if not value:
+        return None
+    hint = "AAAA-MM-JJ ou AAAA-MM-JJTHH:MM[:SS][Z|±HH:MM]"
+    try:
+        if _DATE_ONLY.fullmatch(value):
+            day = datetime.strptime(value, "%Y-%m-%d").date()
+            moment = datetime.combine(day, time.max if end_of_day else time.min, tzinfo=UTC)
+        else:
+            parsed = datetime.fromisoformat(value)
+            if parsed.tzinfo is None:
+                parsed = parsed.replace(tzinfo=UTC)
+            moment = parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise ParamError(
+            f"Paramètre « {name} » invalide « {_show(value)} » : date attendue ({hint})."
+        ) from None
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise ParamError(
+            f"Paramètre « {name} » invalide « {_show(value)} » : "
+            f"l'année doit être comprise entre {MIN_YEAR} et {MAX_YEAR}."
+        )
+    return moment
+
+
+def parse_outcome(raw: str) -> Outcome | None:
+    value = raw.strip().upper()
+    if not value:
+        return None
+    if value not in _OUTCOMES:
+        raise ParamError(
+            f"Paramètre « outcome » invalide « {_show(raw.strip())} » : "
+            "valeurs acceptées 1, N (ou X) et 2."
+        )
+    return _OUTCOMES[value]
+
+
+def parse_filters(args: Mapping[str, str]) -> Filters:
+    """Filters of a request's query string; raises ``ParamError``."""
+    date_from = parse_moment("date_from", args.get("date_from", ""), end_of_day=False)
+    date_to = parse_moment("date_to", args.get("date_to", ""), end_of_day=True)
+    if date_from and date_to and date_from > date_to:
+        raise ParamError("Période invalide : « date_from » est postérieure à « date_to ».")
+    cleaned = ((name, args.get(name, "").strip()) for name in FILTER_NAMES)
+    return Filters(
+        league=_text("league", args.get("league", "")),
+        team=_text("team", args.get("team", "")),
+        date_from=date_from,
+        date_to=date_to,
+        outcome=parse_outcome(args.get("outcome", "")),
+        raw=tuple((name, value) for name, value in cleaned if value),
+    )
+
+
+def _bounded_int(name: str, raw: str, low: int, high: int, default: int) -> int:
+    value = raw.strip()
+    if not value:
+        return default
+    if not _DIGITS.fullmatch(value) or not low <= int(value) <= high:
+        raise ParamError(
+            f"Paramètre « {name} » invalide « {_show(value)} » : entier de {low} à {high} attendu."
+        )
+    return int(value)
+
+
+def parse_paging(args: Mapping[str, str], default_limit: int = DEFAULT_LIMIT) -> Paging:
+    """``page`` (from 1) and ``limit`` (1 to 500); raises ``ParamError``."""
+    return Paging(
+        page=_bounded_int("page", args.get("page", ""), 1, MAX_PAGE, 1),
+        limit=_bounded_int("limit", args.get("limit", ""), 1, MAX_LIMIT, default_limit),
+    )
+
+
+def page_count(total: int, limit: int) -> int:
+    return max(1, -(-total // limit))
