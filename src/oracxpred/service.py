@@ -1,6 +1,8 @@
 """What the collector command does, once its settings are known: one-shot and ``--test-db``.
 
-Returns exit codes; nothing here exits the process (only ``cli.py`` does).
+Returns exit codes; nothing here exits the process (only ``cli.py`` does). A one-shot run takes
+the single-active lease first (``lease.py``): when a daemon or another run collects, it says
+so and exits 0 without touching the store, so cron and a daemon never collide.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from oracxpred import messages
 from oracxpred.collect import Collector
 from oracxpred.config import Settings
 from oracxpred.errors import CollectorError
+from oracxpred.lease import describe_holder, lease_for
 from oracxpred.logs import get_logger, mask_secrets
 from oracxpred.store.base import Store, StoreInfo
 
@@ -23,13 +26,24 @@ def open_configured_store(settings: Settings) -> Store:
 
 
 def run_once(settings: Settings) -> int:
-    """One collection: 0 when the data is safe (stored or spooled), 1 otherwise."""
+    """One collection: 0 when the data is safe (stored or spooled) or when another collector
+    is active (nothing collected), 1 otherwise."""
     try:
         store = open_configured_store(settings)
     except CollectorError as exc:
         log.error(messages.FAILED.format(reason=mask_secrets(str(exc))))
         return 1
-    with store:
+    with store, lease_for(settings) as lease:
+        try:
+            held = lease.ensure()
+        except CollectorError as exc:
+            log.error(messages.FAILED.format(reason=mask_secrets(str(exc))))
+            return 1
+        if not held:
+            holder = lease.holder()
+            log.info(ONE_SHOT_STANDBY.format(who=holder.describe() if holder else "inconnu"))
+            return 0
+        log.debug("Bail de collecte pris (%s) pour ce lancement", lease.mechanism)
         log.info(messages.STORE_INFO.format(backend=store.backend, target=_target(store)))
         collector = Collector(settings, store)
         try:
@@ -39,6 +53,9 @@ def run_once(settings: Settings) -> int:
         finally:
             collector.close()
     return 0
+
+
+ONE_SHOT_STANDBY = "Un autre collecteur est actif ({who}) : aucune collecte par ce lancement"
 
 
 def _target(store: Store) -> str:
@@ -84,6 +101,17 @@ def check_store(settings: Settings) -> int:
             state,
             beat.saved,
         )
+    holder = describe_holder(settings)
+    if holder:
+        log.info(
+            "Collecteur actif : hôte %s, pid %s, depuis %s (%s)",
+            holder["host"],
+            holder["pid"],
+            holder["since"],
+            holder["mechanism"],
+        )
+    else:
+        log.info("Collecteur actif : aucun")
     ok = info.writable
     if not ok:
         log.error("Le stockage n'est pas accessible en écriture.")

@@ -101,10 +101,12 @@ class Proc:
         return code
 
     def stop(self) -> None:
-        """Kill if still running, and reap (test cleanup)."""
+        """Kill if still running, reap, and print the output (pytest shows it on failure)."""
         if self.popen.poll() is None:
             self.popen.kill()
         self.wait()
+        print(f"----- pid {self.pid}, code {self.popen.returncode}, last lines:")
+        print("\n".join(self.lines[-60:]))
 
 
 def collector(*args: str, env: dict[str, str] | None = None) -> Proc:
@@ -116,3 +118,55 @@ def python(code: str, env: dict[str, str] | None = None) -> Proc:
     """A Python child running ``code`` with the package importable from ``src``."""
     extra = {"PYTHONPATH": str(REPO / "src"), **(env or {})}
     return Proc([sys.executable, "-c", code], clean_env(extra))
+
+
+# -- log lines the tests look for (the spec's and the daemon's French messages) ----------------
+
+START = "Démarrage de la collecte..."
+SAVED = "OK Match terminé sauvegardé:"
+SUCCESS = "Collecte terminée avec succès"
+STOPPED = "Service de collecte arrêté"
+STANDBY = "Un autre collecteur est actif"
+
+
+def finished_ids(sim) -> set[int]:
+    """Events the simulated feed shows as finished right now (``F`` true, FEED.md)."""
+    return {int(e["I"]) for e in sim.snapshot() if e.get("F")}
+
+
+def advance_until_new_finish(sim, known: set[int], step: int = 10) -> set[int]:
+    """Move the manual clock until the feed shows a finished match not in ``known``."""
+    for _ in range(2000):
+        new = finished_ids(sim) - known
+        if new:
+            return new
+        sim.advance(step)
+    raise AssertionError("no new finished match in the simulated feed")
+
+
+def csv_rows(path: Path) -> list[dict[str, str]]:
+    import csv
+
+    with path.open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def csv_ids(path: Path) -> list[int]:
+    return [int(r["event_id"]) for r in csv_rows(path)] if path.exists() else []
+
+
+def db_ids(url: str) -> list[int]:
+    """Event ids stored in the ``matches`` table (empty before the first migration)."""
+    import sqlalchemy as sa
+    from sqlalchemy.pool import NullPool
+
+    from oracxpred.store.sql_engine import normalize_url
+
+    engine = sa.create_engine(normalize_url(url), poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            return [int(r[0]) for r in conn.execute(sa.text("SELECT event_id FROM matches"))]
+    except sa.exc.ProgrammingError:
+        return []
+    finally:
+        engine.dispose()

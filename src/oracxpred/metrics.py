@@ -1,0 +1,97 @@
+"""Prometheus metrics of the collector (``--metrics-port``), on a registry of its own.
+
+A dedicated ``CollectorRegistry`` rather than the global one: the daemon, the web app's
+background collector and the tests can each create their own set without name clashes.
+
+The endpoint listens on 127.0.0.1 by default: the metrics name hosts and process ids, and a
+scraper on another machine should reach them through a reverse proxy or an SSH tunnel (or pass
+``addr="0.0.0.0"`` deliberately; see docs/operations.md).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Info, start_http_server
+
+if TYPE_CHECKING:
+    from wsgiref.simple_server import WSGIServer
+
+    from oracxpred.lease import Holder
+
+DEFAULT_ADDR = "127.0.0.1"
+"""Where the endpoint listens unless told otherwise."""
+
+RESULTS = ("success", "failure", "standby", "skipped")
+"""Labels of ``oracxpred_cycles_total``: collected, failed, another collector active, skipped
+while backing off after failures."""
+
+
+class CollectorMetrics:
+    """The counters one collector process updates at each tick."""
+
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
+        r = self.registry
+        self.cycles = Counter(
+            "oracxpred_cycles", "Ticks du collecteur, par résultat", ["result"], registry=r
+        )
+        for result in RESULTS:
+            self.cycles.labels(result=result)
+        self.matches_saved = Counter(
+            "oracxpred_matches_saved", "Matchs terminés sauvegardés", registry=r
+        )
+        self.failures = Counter(
+            "oracxpred_failures", "Collectes échouées, par cause", ["cause"], registry=r
+        )
+        self.consecutive_failures = Gauge(
+            "oracxpred_consecutive_failures", "Échecs consécutifs en cours", registry=r
+        )
+        self.last_success = Gauge(
+            "oracxpred_last_success_timestamp_seconds",
+            "Heure (epoch) de la dernière collecte réussie",
+            registry=r,
+        )
+        self.lease_held = Gauge(
+            "oracxpred_lease_held", "1 si ce processus détient le bail de collecte", registry=r
+        )
+        self.holder = Info(
+            "oracxpred_lease_holder", "Collecteur actif (hôte, pid, depuis)", registry=r
+        )
+        self._server: WSGIServer | None = None
+
+    def success(self, saved: int, at: datetime) -> None:
+        self.cycles.labels(result="success").inc()
+        self.matches_saved.inc(saved)
+        self.last_success.set(at.timestamp())
+        self.consecutive_failures.set(0)
+
+    def failure(self, cause: str, consecutive: int) -> None:
+        self.cycles.labels(result="failure").inc()
+        self.failures.labels(cause=cause).inc()
+        self.consecutive_failures.set(consecutive)
+
+    def tick(self, result: str) -> None:
+        self.cycles.labels(result=result).inc()
+
+    def lease(self, held: bool, holder: Holder | None) -> None:
+        self.lease_held.set(1 if held else 0)
+        if holder is None:
+            self.holder.info({"host": "", "pid": "", "since": ""})
+        else:
+            self.holder.info(
+                {"host": holder.host, "pid": str(holder.pid), "since": holder.since.isoformat()}
+            )
+
+    def serve(self, port: int, addr: str = DEFAULT_ADDR) -> int:
+        """Start the HTTP endpoint in a daemon thread; returns the bound port (0 = any)."""
+        server, _thread = start_http_server(port, addr=addr, registry=self.registry)
+        self._server = server
+        return int(server.server_address[1])
+
+    def close(self) -> None:
+        server, self._server = self._server, None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
