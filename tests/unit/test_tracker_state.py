@@ -6,6 +6,8 @@ import copy
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from oracxpred.core.records import FinishSource, Phase
 from oracxpred.core.tracker import TrackerState, apply_results, confirm_saved, observe
@@ -58,8 +60,11 @@ def test_restored_state_behaves_like_the_original():
     assert observe(restored, polls, T0 + 180) == observe(state, polls, T0 + 180)
 
 
+BUSY = busy_state().to_dict()
+
+
 def broken(edit) -> dict:
-    raw = busy_state().to_dict()
+    raw = copy.deepcopy(BUSY)
     edit(raw)
     return raw
 
@@ -77,6 +82,7 @@ def first_match(raw: dict) -> dict:
         ({}, "version None inconnue"),
         ({"version": 2, "matches": [], "saved": []}, "version 2 inconnue"),
         ({"version": "1", "matches": [], "saved": []}, "version '1' inconnue"),
+        ({"version": True, "matches": [], "saved": []}, "version True inconnue"),
         ({"version": 1, "saved": []}, "« matches »"),
         ({"version": 1, "matches": {}, "saved": []}, "« matches »"),
         ({"version": 1, "matches": []}, "« saved »"),
@@ -101,3 +107,25 @@ def first_match(raw: dict) -> dict:
 def test_garbage_state_is_refused_with_a_french_reason(raw, reason):
     with pytest.raises(ValueError, match=reason):
         TrackerState.from_dict(copy.deepcopy(raw))
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=20,
+)
+
+
+@settings(derandomize=True, deadline=None, max_examples=120)
+@given(
+    json_values,
+    st.dictionaries(st.sampled_from(sorted(BUSY["matches"][0])), json_values),
+)
+def test_any_json_is_either_a_state_or_a_value_error(anything, overrides):
+    """Whatever the store hands back, the caller only has ``ValueError`` to catch."""
+    for raw in (anything, broken(lambda r: first_match(r).update(overrides))):
+        try:
+            outcome = TrackerState.from_dict(raw)
+        except ValueError as exc:
+            outcome = str(exc)  # a French reason for the "reset" warning
+        assert outcome

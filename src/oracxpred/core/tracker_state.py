@@ -48,8 +48,8 @@ class TrackerState:
         if not isinstance(raw, dict):
             raise ValueError(f"l'état n'est pas un objet ({type(raw).__name__})")
         version = raw.get("version")
-        if version != STATE_VERSION:
-            raise ValueError(f"version {version!r} inconnue (attendue : {STATE_VERSION})")
+        if type(version) is not int or version != STATE_VERSION:
+            raise ValueError(f"version {version!r:.20} inconnue (attendue : {STATE_VERSION})")
         matches_raw, saved_raw = raw.get("matches"), raw.get("saved")
         if not isinstance(matches_raw, list):
             raise ValueError("champ « matches » absent ou qui n'est pas une liste")
