@@ -110,6 +110,7 @@ def test_count_zero_without_items_is_an_empty_answer():
         (b'{"count":3,"items":[{"id":1', "pas du JSON"),
         (b"\xff\xfe\x00garbage", "pas du JSON"),
         (b"", "pas du JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "pas du JSON"),
         (b"[1, 2]", "pas un objet"),
         (b'"items"', "pas un objet"),
         (b'{"count":3}', "« items » absent"),

@@ -42,7 +42,7 @@ def parse_results(payload: bytes) -> ResultsParse:
     """Items of one results answer; ``FeedFormatError`` (French) when the envelope is wrong."""
     try:
         data = json.loads(payload)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         head = payload.lstrip()[:1]
         what = "une page HTML" if head == b"<" else "un contenu qui n'est pas du JSON"
         raise FeedFormatError(f"Service de résultats : {what} au lieu de JSON") from None

@@ -9,8 +9,8 @@ polling interval, so most matches simply vanish. The tracker therefore remembers
   service is asked with a back-off (``due_resolutions``) and ``apply_results`` saves it with
   ``finish_source`` RESULTS; after ``unresolved_after_s`` it is reported once as unresolved and
   dropped, never saved with a guessed score;
-* seen only pre-match and gone more than ``withdrawn_after_s`` while its start is still ahead →
-  withdrawn by the site, dropped (if it returns it is tracked afresh);
+* seen only pre-match and gone more than ``withdrawn_after_s`` while its start is still ahead
+  (or unknown) → withdrawn by the site, dropped (if it returns it is tracked afresh);
 * a finished match is emitted on every cycle until ``confirm_saved`` (the store is idempotent,
   so a crash between the store write and the state save costs nothing); its id is then
   remembered ``keep_saved_s`` of feed time so it is not saved again while still listed.
