@@ -69,6 +69,11 @@ class TestCycles:
         assert failed[0].h == max(r.h for r in chart.rects)
         assert "échec" in failed[0].title
 
+    def test_few_cycles_keep_narrow_bars_against_the_right_edge(self) -> None:
+        chart = cycles_chart(make_heartbeats(count=2))
+        assert all(r.w <= 40 for r in chart.rects)
+        assert chart.rects[-1].x + chart.rects[-1].w == pytest.approx(chart.width - 4 - 1)
+
     def test_zero_saved_still_visible(self) -> None:
         beats = [replace(b, saved=0, ok=True) for b in make_heartbeats(count=3)]
         assert all(r.h >= 2 for r in cycles_chart(beats).rects)

@@ -137,7 +137,7 @@ class TestInternalCollector:
             self.stopped = 0
 
         def status(self) -> dict[str, Any]:
-            return {"actif": True, "cycles": 3}
+            return {"collecting": True, "consecutive_failures": 0, "last_error": "", "cycles": 3}
 
         def stop(self) -> None:
             self.stopped += 1
@@ -166,7 +166,8 @@ class TestInternalCollector:
         assert [s.csv_path for s in calls] == [path]
         text = text_of(page(app.test_client().get("/sante")))
         assert "Activé dans ce processus" in text
-        assert "cycles 3" in text
+        assert "Détient le verrou (collecte ici) oui Échecs consécutifs 0" in text
+        assert "Dernière erreur — cycles 3" in text
         state.close()
         state.close()
         assert handle.stopped == 1

@@ -173,7 +173,9 @@ def cycles_chart(heartbeats: Sequence[Heartbeat]) -> Chart:
     width, height, top, bottom, left = 1000.0, 130.0, 8.0, 18.0, 4.0
     plot_h = height - top - bottom
     beats = list(reversed(heartbeats))
-    slot = (width - 2 * left) / max(1, len(beats))
+    # Bars keep a readable width with few cycles, the newest against the right edge.
+    slot = min(40.0, (width - 2 * left) / max(1, len(beats)))
+    start = width - left - slot * len(beats)
     peak = max([1, *(hb.saved for hb in beats)])
     rects: list[Rect] = []
     for i, hb in enumerate(beats):
@@ -184,7 +186,7 @@ def cycles_chart(heartbeats: Sequence[Heartbeat]) -> Chart:
         else:
             h, cls = plot_h, "bar cycle-failed"
             title = f"{when} — échec : {hb.error or 'erreur inconnue'}"
-        x, w = _r(left + i * slot + 1), _r(max(slot - 2, 1))
+        x, w = _r(start + i * slot + 1), _r(max(slot - 2, 1))
         rects.append(Rect(x, _r(top + plot_h - h), w, _r(h), cls, title))
     labels = (
         Label(left, height - 4, "plus ancien", "start", "tick"),

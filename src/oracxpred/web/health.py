@@ -36,6 +36,13 @@ HOLDER_LABELS = {
     "mechanism": "Mécanisme",
 }
 
+COLLECTOR_LABELS = {
+    "collecting": "Détient le verrou (collecte ici)",
+    "consecutive_failures": "Échecs consécutifs",
+    "last_success": "Dernière réussite",
+    "last_error": "Dernière erreur",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
@@ -150,8 +157,14 @@ def collector_rows(collector: Any) -> list[tuple[str, str]]:
     except Exception as exc:  # noqa: BLE001 - a status probe must not break the page
         return [("État", f"indisponible : {mask_secrets(str(exc))}")]
     if isinstance(values, Mapping):
-        return [(str(k), str(v)) for k, v in values.items()]
+        return [(COLLECTOR_LABELS.get(str(k), str(k)), _show(v)) for k, v in values.items()]
     return [("État", str(values))]
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    return "—" if value in (None, "") else str(value)
 
 
 @bp.get("/sante")
