@@ -1,0 +1,193 @@
+"""CPU cost of one collection cycle (parse + track + store, no network) by feed size E and store
+size M, on CSV and PostgreSQL, beside the original collector's naive algorithm.
+
+Usage: ``python bench/cycle.py [--quick]``. For each M a store of M synthetic rows is built
+once (CSV file; PostgreSQL database created then dropped). For each E a series of feed
+answers, one simulated minute apart, is prepared in memory (``feedgen``); a fresh copy of the
+store is opened (the one-time open cost, the CSV id index, is reported apart), a few warm-up
+cycles fill the tracker, then each further cycle is timed with ``time.process_time`` (the
+collector process only: PostgreSQL's own CPU is not in it) and the median is reported. The
+naive algorithm (``naive.py``) runs on another copy of the same file and the same answers.
+
+RESULT: ``m_ratio`` = median cost at the largest M / at M=10k (E=1,000, CSV); ``vs_naive`` =
+naive / ours at E=1,000 and the largest M (CSV); ``e1000_ms`` the cost at E=1,000, largest M.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import shutil
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (
+    copy_synthetic_rows,
+    median,
+    pg_database,
+    pg_version,
+    print_machine,
+    print_table,
+    result_line,
+    write_synthetic_csv,
+)
+from bench.feedgen import FeedSeries, MemoryFeed
+from bench.naive import naive_cycle
+from oracxpred.collect import Collector
+from oracxpred.config import Settings
+from oracxpred.logs import setup_logging
+from oracxpred.store.factory import open_store
+
+UNUSED_URL = "http://127.0.0.1:9/service-api/LiveFeed/Get1x2_VZip?sports=85&count=40"
+"""The collector is given ``MemoryFeed``; this address is never contacted."""
+
+
+def run_ours(settings: Settings, series: FeedSeries, warmup: int) -> dict[str, float]:
+    """Open the store, run every poll of ``series``; medians of the timed cycles."""
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    store = open_store(settings)
+    store.count_matches()  # SQL: the first real connection and migration check
+    open_cpu, open_wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    client = MemoryFeed(series)
+    collector = Collector(settings, store, client=client)  # type: ignore[arg-type]
+    cpu: list[float] = []
+    wall: list[float] = []
+    saved = 0
+    try:
+        for i, t in enumerate(series.times):
+            client.index = i
+            excluded = client.excluded_s
+            w0, c0 = time.perf_counter(), time.process_time()
+            report = collector.run_cycle(now=datetime.fromtimestamp(t, UTC))
+            c1, w1 = time.process_time(), time.perf_counter()
+            spent = client.excluded_s - excluded
+            if i >= warmup:
+                cpu.append(c1 - c0 - spent)
+                wall.append(w1 - w0 - spent)
+                saved += len(report.saved)
+    finally:
+        collector.close()
+        store.close()
+    return {
+        "cpu_ms": 1000 * median(cpu),
+        "wall_ms": 1000 * median(wall),
+        "open_cpu_s": open_cpu,
+        "open_wall_s": open_wall,
+        "saved": saved,
+    }
+
+
+def run_naive(path: Path, series: FeedSeries, first: int, polls: int) -> float:
+    """Median CPU ms of the naive cycle on ``polls`` answers of the series."""
+    cpu = []
+    for i in range(first, min(first + polls, len(series.bodies))):
+        c0 = time.process_time()
+        naive_cycle(series.bodies[i], path)
+        cpu.append(time.process_time() - c0)
+    return 1000 * median(cpu)
+
+
+def reset_pg(url: str, rows: int) -> None:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        conn.execute("DELETE FROM matches WHERE event_id > %s", (rows,))
+        conn.execute("DELETE FROM tracking_state")
+        conn.execute("DELETE FROM heartbeats")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="petite série (moins d'une minute)")
+    parser.add_argument("--no-pg", action="store_true", help="sans PostgreSQL")
+    args = parser.parse_args()
+    if args.quick:
+        sizes_e, sizes_m, warmup, timed, naive_polls = (40, 1000), (10_000, 100_000), 2, 5, 2
+    else:
+        sizes_e, sizes_m = (40, 1000, 10_000), (10_000, 100_000, 1_000_000)
+        warmup, timed, naive_polls = 3, 12, 3
+    backends = ["csv"] if args.no_pg or pg_version() is None else ["csv", "postgresql"]
+    setup_logging(stream=_Null())  # the real log lines are formatted, then dropped
+    print_machine()
+    print(f"Cycles : {warmup} de chauffe puis {timed} mesurés (médiane) ; naïf : {naive_polls}")
+    series = {}
+    for e in sizes_e:
+        t0 = time.perf_counter()
+        series[e] = FeedSeries(e, warmup + timed)
+        print(
+            f"Flux E={e} : {series[e].listed[0]} événements, {series[e].mean_bytes:,} octets, "
+            f"préparé en {time.perf_counter() - t0:.1f} s"
+        )
+    results: dict[tuple[str, int, int], dict[str, float]] = {}
+    naive: dict[tuple[int, int], float] = {}
+    with tempfile.TemporaryDirectory(prefix="oracxpred-bench-") as tmp:
+        root = Path(tmp)
+        for m in sizes_m:
+            base = root / f"base-{m}.csv"
+            t0 = time.perf_counter()
+            write_synthetic_csv(base, m)
+            print(f"CSV de {m:,} lignes écrit en {time.perf_counter() - t0:.1f} s")
+            for e in sizes_e:
+                work = root / f"csv-{m}-{e}"
+                work.mkdir()
+                shutil.copyfile(base, work / "matches.csv")
+                settings = Settings(feed_url=UNUSED_URL, csv_path=work / "matches.csv")
+                results["csv", m, e] = run_ours(settings, series[e], warmup)
+                shutil.rmtree(work)
+                if e < 10_000 or m < 1_000_000:
+                    copy = root / "naive.csv"
+                    shutil.copyfile(base, copy)
+                    naive[m, e] = run_naive(copy, series[e], warmup, naive_polls)
+                    copy.unlink()
+            base.unlink()
+            if "postgresql" in backends:
+                with pg_database() as url:
+                    t0 = time.perf_counter()
+                    open_store(Settings(database_url=url, csv_path=root / "x.csv")).close()
+                    copy_synthetic_rows(url, m)
+                    print(f"PostgreSQL : {m:,} lignes chargées en {time.perf_counter() - t0:.1f} s")
+                    for e in sizes_e:
+                        reset_pg(url, m)
+                        spool = root / f"pg-{m}-{e}" / "matches.csv"
+                        settings = Settings(feed_url=UNUSED_URL, database_url=url, csv_path=spool)
+                        results["postgresql", m, e] = run_ours(settings, series[e], warmup)
+    rows = []
+    for (backend, m, e), r in sorted(results.items()):
+        n = naive.get((m, e)) if backend == "csv" else None
+        rows.append(
+            [
+                backend,
+                m,
+                e,
+                r["cpu_ms"],
+                r["wall_ms"],
+                r["open_cpu_s"],
+                n if n is not None else "—",
+                n / r["cpu_ms"] if n is not None and r["cpu_ms"] > 0 else "—",
+            ]
+        )
+    print()
+    headers = ["stockage", "M lignes", "E évén.", "CPU ms/cycle", "mur ms/cycle"]
+    headers += ["ouverture CPU s", "naïf CPU ms", "naïf/nous"]
+    print_table(headers, rows)
+    top = max(sizes_m)
+    ours = results["csv", top, 1000]["cpu_ms"]
+    m_ratio = ours / results["csv", 10_000, 1000]["cpu_ms"]
+    vs_naive = naive[top, 1000] / ours
+    print(result_line(m_ratio=m_ratio, vs_naive=vs_naive, e1000_ms=ours, largest_m=top))
+    return 0
+
+
+class _Null(io.TextIOBase):
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
