@@ -67,6 +67,9 @@ def _text() -> sa.types.TypeEngine[str]:
 
 _ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # SQLite: INTEGER PK = rowid
 _PREFIX = {"mysql_length": 191}  # MariaDB indexes TEXT only by a prefix (utf8mb4: 191 chars)
+_TABLE = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_bin"}
+"""MariaDB: every character, and exact comparisons (the default *_general_ci collation finds
+"é" LIKE "e" and "A" = "a", which the other backends and the in-memory filters do not)."""
 
 ORIGINAL_TYPES: dict[str, sa.types.TypeEngine[Any]] = {
     "timestamp_utc": UtcDateTime(),
@@ -130,7 +133,9 @@ matches = sa.Table(
     # IGNORE need, and it can be added to an adopted table the same way on every backend.
     sa.Index("uq_matches_event_id", "event_id", unique=True),
     sa.Index("ix_matches_league", "league", **_PREFIX),
-    sa.Index("ix_matches_sort_time", "sort_time", "id"),
+    # The web's order (newest first): sort_time, then collection time, then event id.
+    sa.Index("ix_matches_sort_time", "sort_time", "timestamp_utc", "event_id"),
+    **_TABLE,
 )
 
 legacy_duplicates = sa.Table(
@@ -141,6 +146,7 @@ legacy_duplicates = sa.Table(
     *[sa.Column(name, type_, nullable=True) for name, type_ in ADDED_TYPES.items()],
     sa.Column("moved_at", UtcDateTime(), nullable=False),
     sa.Index("ix_matches_legacy_duplicates_event_id", "event_id"),
+    **_TABLE,
 )
 """Extra copies of an event id found in an adopted table: moved here, never deleted, so the
 unique index can cover ``matches`` while the original data stays queryable."""
@@ -151,6 +157,7 @@ tracking = sa.Table(
     sa.Column("id", sa.Integer(), primary_key=True, autoincrement=False),  # always 1
     sa.Column("state", _text(), nullable=False),  # JSON text
     sa.Column("updated_at", UtcDateTime(), nullable=False),
+    **_TABLE,
 )
 
 heartbeats = sa.Table(
@@ -167,6 +174,7 @@ heartbeats = sa.Table(
     sa.Column("duplicates", sa.Integer(), nullable=False),
     sa.Column("rejected", sa.Integer(), nullable=False),
     sa.Column("error", sa.Text(), nullable=False),
+    **_TABLE,
 )
 
 collector_lease = sa.Table(
@@ -176,6 +184,7 @@ collector_lease = sa.Table(
     sa.Column("holder", sa.String(200), nullable=False),  # host:pid:random of the holder
     sa.Column("acquired_at", UtcDateTime(), nullable=False),
     sa.Column("expires_at", UtcDateTime(), nullable=False),
+    **_TABLE,
 )
 """Single-active-collector lease rows (``lease.py`` owns their meaning)."""
 

