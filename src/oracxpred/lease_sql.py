@@ -19,6 +19,7 @@ import math
 import os
 import secrets
 import threading
+import time
 import zlib
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -39,6 +40,10 @@ log = get_logger("lease")
 
 LOCK_NAMESPACE = 0x4F584350
 """First key of the two-key advisory lock ("OXCP"); the second one is derived from the table."""
+
+RETRY_DB_AFTER_S = 30.0
+"""While degraded, the database is tried again only this often (an unreachable host costs a
+connect timeout per try)."""
 
 KEEPALIVE = {"idle": 30, "interval": 10, "count": 3}
 """TCP keepalives, both ends: a dead holder host is dropped by PostgreSQL within ~60 s
@@ -66,6 +71,7 @@ class SqlLease(Lease):
         self._conn: Connection | None = None
         self._since: datetime | None = None
         self._degraded = False
+        self._retry_at = 0.0  # monotonic time before which a degraded lease stays local
         self._guard = threading.RLock()
 
     # -- dialect hooks -------------------------------------------------------------------
@@ -119,6 +125,8 @@ class SqlLease(Lease):
                 except SQLAlchemyError as exc:
                     log.warning("Bail de collecte perdu (connexion coupée : %s)", _reason(exc))
                 self._drop()
+            if self._degraded and time.monotonic() < self._retry_at:
+                return self._fallback.ensure()
             try:
                 conn = self._connect()
             except SQLAlchemyError as exc:
@@ -140,6 +148,7 @@ class SqlLease(Lease):
             return got
 
     def _degrade(self, exc: SQLAlchemyError) -> bool:
+        self._retry_at = time.monotonic() + RETRY_DB_AFTER_S
         if not self._degraded:
             log.warning(
                 "Base injoignable pour le bail de collecte (%s) : verrou local %s en attendant",
@@ -169,6 +178,8 @@ class SqlLease(Lease):
             if self._conn is not None and self._since is not None:
                 now = _now()
                 return Holder(HOST, os.getpid(), self._since, now + self._validity, self.mechanism)
+            if self._degraded and time.monotonic() < self._retry_at:
+                return self._fallback.holder()
             try:
                 conn = self._connect()
             except SQLAlchemyError:

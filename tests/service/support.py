@@ -8,7 +8,7 @@ import secrets
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from tests.helpers import REPO, need, port_open
@@ -90,6 +90,13 @@ class Proc:
     def text(self) -> str:
         return "\n".join(self.lines)
 
+    def check_running(self) -> None:
+        """Fail at once, with the output, when the process has already exited."""
+        if self.popen.poll() is not None:
+            raise AssertionError(
+                f"pid {self.pid} exited with {self.popen.returncode}:\n" + self.text[-4000:]
+            )
+
     def count(self, needle: str) -> int:
         return sum(needle in line for line in list(self.lines))
 
@@ -170,3 +177,14 @@ def db_ids(url: str) -> list[int]:
         return []
     finally:
         engine.dispose()
+
+
+def alive_and(procs: list[Proc], predicate: Callable[[], object]) -> Callable[[], object]:
+    """``predicate`` for wait_until, failing fast if one of ``procs`` died."""
+
+    def check() -> object:
+        for proc in procs:
+            proc.check_running()
+        return predicate()
+
+    return check

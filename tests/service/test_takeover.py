@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 
 from oracxpred.simulator.server import start_simulator
-from tests.helpers import run_collector, wait_until
+from tests.helpers import free_port, run_collector, wait_until
 from tests.service.support import (
     STANDBY,
     START,
@@ -19,6 +19,7 @@ from tests.service.support import (
     SUCCESS,
     Proc,
     advance_until_new_finish,
+    alive_and,
     collector,
     csv_ids,
     db_ids,
@@ -114,3 +115,39 @@ def test_three_daemons_on_one_postgres_database(tmp_path):
         finally:
             for proc in procs:
                 proc.stop()
+
+
+def test_database_down_at_start_falls_back_to_the_local_lock(tmp_path):
+    """The store starts degraded (spooling): the lease falls back to the file lock beside the
+    CSV path, so one collector still collects, into the spool, and a second one stands by."""
+    url = f"postgresql://postgres@127.0.0.1:{free_port()}/absente"
+    args = ["--database-url", url, "--csv-path", str(tmp_path / "m.csv")]
+    with start_simulator() as sim:
+        advance_until_new_finish(sim, set())
+        procs = [
+            collector("--daemon", "--interval", "0.01", "--feed-url", sim.feed_url, *args)
+            for _ in range(2)
+        ]
+        try:
+            wait_until(
+                alive_and(
+                    procs,
+                    lambda: (
+                        len(collecting(procs)) == 1
+                        and collecting(procs)[0].count(SUCCESS) >= 1
+                        and sum(p.count(STANDBY) for p in procs) == 1
+                    ),
+                ),
+                timeout=60,
+                what="one degraded collector, one standby",
+            )
+            active = collecting(procs)[0]
+            assert "verrou local" in active.text
+            for proc in procs:
+                proc.popen.send_signal(signal.SIGTERM)
+            for proc in procs:
+                assert proc.wait(60) == 0
+        finally:
+            for proc in procs:
+                proc.stop()
+    assert csv_ids(tmp_path / "m.spool.csv")
