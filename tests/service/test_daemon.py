@@ -25,6 +25,7 @@ from tests.service.support import (
     collector,
     csv_ids,
     csv_rows,
+    python,
 )
 
 HOLD = {"chunk": 10**9}  # slow_body: the whole body in one write, after ``interval`` seconds
@@ -169,3 +170,47 @@ def test_verbose_one_shot_logs_debug_and_plain_one_shot_does_not(sim, tmp_path):
     assert "[DEBUG]" in verbose.stdout
     assert "[DEBUG]" not in plain.stdout
     assert SUCCESS in plain.stdout
+
+
+FORCED_EXIT_DURING_A_WRITE = """
+import sys, threading, time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from oracxpred.core.records import FinishedMatch, FinishSource, Outcome
+from oracxpred.daemon import exit_now
+from oracxpred.runner import GuardedStore
+from oracxpred.store.csv import CsvStore
+
+
+class SlowCsvStore(CsvStore):
+    # A write that takes a while: the forced exit must wait for it, not cut it.
+    def save_matches(self, matches):
+        writing.set()
+        time.sleep(1.0)
+        return super().save_matches(matches)
+
+
+writing = threading.Event()
+store = GuardedStore(SlowCsvStore(Path(sys.argv[1])))
+now = datetime.now(UTC)
+batch = [
+    FinishedMatch(100 + i, now, "FIFA", f"A{i}", f"B{i}", 2, 1, "Jeu terminé", Outcome.HOME,
+                  FinishSource.FEED)
+    for i in range(50)
+]
+threading.Thread(target=store.save_matches, args=(batch,)).start()
+writing.wait(30)
+exit_now(store, 130)
+"""
+
+
+def test_forced_exit_waits_for_the_store_write_in_progress(tmp_path):
+    csv_path = tmp_path / "m.csv"
+    code = FORCED_EXIT_DURING_A_WRITE.replace("sys.argv[1]", repr(str(csv_path)))
+    child = python(code)
+    try:
+        assert child.wait(60) == 130
+    finally:
+        child.stop()
+    assert csv_ids(csv_path) == list(range(100, 150))  # the whole batch, nothing torn
