@@ -1,0 +1,62 @@
+"""``open_store(settings)``: the configured store, chosen automatically.
+
+``DATABASE_URL`` set → an SQL store wrapped in a ``SpoolingStore`` (spool: the CSV file at
+``settings.spool_path``); not set → the CSV store at ``settings.csv_path``. Opening never fails
+because the database is down: the collector must keep collecting, so the wrapper starts
+degraded. A wrong password, a missing database or an unreadable schema do fail: those are
+configuration errors an operator has to see, not outages to spool through.
+"""
+
+from __future__ import annotations
+
+from oracxpred.config import Settings
+from oracxpred.errors import StoreError, StoreUnavailable
+from oracxpred.logs import get_logger
+from oracxpred.store.base import Store
+
+log = get_logger("store.factory")
+
+
+def open_csv(settings: Settings) -> Store:
+    from oracxpred.store.csv import CsvStore  # imported lazily: SQL-only installs never need it
+
+    return CsvStore(settings.csv_path)
+
+
+def open_sql(url: str, *, migrate: bool = True) -> Store:
+    """A bare ``SqlStore`` with its schema migrated (``db upgrade``, imports)."""
+    from oracxpred.store.sql import SqlStore
+
+    store = SqlStore(url, migrate=migrate)
+    try:
+        store.upgrade()
+    except StoreError:
+        store.close()
+        raise
+    return store
+
+
+def open_store(settings: Settings) -> Store:
+    """The store the collector and the web app use."""
+    if not settings.database_url:
+        return open_csv(settings)
+    from oracxpred.store.csv import CsvStore
+    from oracxpred.store.spool import SpoolingStore
+    from oracxpred.store.sql import SqlStore
+
+    primary = SqlStore(settings.database_url)
+    try:
+        spool = CsvStore(settings.spool_path)
+    except StoreError:
+        primary.close()
+        raise
+    store = SpoolingStore(primary, spool)
+    try:
+        primary.upgrade()
+    except StoreUnavailable as exc:
+        store.mark_unavailable(exc)
+        log.debug("Base injoignable à l'ouverture, démarrage en mode dégradé : %s", exc)
+    except StoreError:
+        store.close()
+        raise
+    return store

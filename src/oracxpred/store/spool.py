@@ -1,0 +1,289 @@
+"""``SpoolingStore``: keeps collecting while the database is down, replays when it is back.
+
+A wrapper, not a backend, so the outage logic exists once (STYLE.md §8). Rules:
+
+* every write tries the primary first; on ``StoreUnavailable`` it goes to the spool (a local
+  store, the CSV file ``settings.spool_path``) and the wrapper is ``degraded``. Other errors
+  (wrong password, read-only, corrupted schema) are not outages: they propagate;
+* after a fresh batch reached the primary, the spool is replayed into it in chunks of
+  ``REPLAY_CHUNK``, at most ``REPLAY_BUDGET`` rows per call: the fresh batch never waits
+  behind a replay, and a long spool drains over a few cycles;
+* the spool is emptied only after the primary confirmed every spooled row; a crash at any
+  point leaves the spool intact and the next replay is idempotent (``save_matches``);
+* tracking state: while the spool holds one it is the newest (it is only written there while
+  degraded, mirrored there while a replay is pending, and pushed to the primary before the
+  spool is emptied), so ``load_tracking`` prefers it;
+* after a failure the primary is left alone for ``retry_after_s`` (a black-holed server costs
+  one connect timeout per cycle, not one per call).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from oracxpred.core.records import FinishedMatch
+from oracxpred.errors import CollectorError, StoreNotWritable, StoreUnavailable
+from oracxpred.logs import get_logger
+from oracxpred.store.base import (
+    Heartbeat,
+    LeagueStats,
+    MatchPage,
+    MatchQuery,
+    SaveReport,
+    Store,
+    StoreInfo,
+)
+
+log = get_logger("store.spool")
+
+REPLAY_CHUNK = 1000
+"""Spooled rows sent to the primary per ``save_matches`` call (one transaction each)."""
+
+REPLAY_BUDGET = 20_000
+"""Spooled rows replayed at most per call, so a cycle after a long outage stays short."""
+
+RETRY_AFTER_S = 15.0
+"""Seconds the primary is not retried after it failed."""
+
+
+class SpoolingStore(Store):
+    def __init__(
+        self,
+        primary: Store,
+        spool: Store,
+        *,
+        retry_after_s: float = RETRY_AFTER_S,
+        replay_chunk: int = REPLAY_CHUNK,
+        replay_budget: int = REPLAY_BUDGET,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if not callable(getattr(spool, "clear", None)) and not hasattr(spool, "heartbeat_path"):
+            raise TypeError("the spool must have clear() or be a CsvStore")
+        self.primary, self.spool = primary, spool
+        self.backend = primary.backend
+        self.retry_after_s, self._clock = retry_after_s, clock
+        self._chunk, self._budget = replay_chunk, replay_budget
+        self._lock = threading.RLock()
+        self._failed_at: float | None = None
+        self._last_error: str | None = None
+        self._replayed = 0  # spooled rows (in spool order) the primary confirmed
+        self._replay_error: str | None = None
+
+    # -- state the caller logs -------------------------------------------------------------
+
+    @property
+    def degraded(self) -> bool:
+        """True while the primary is unreachable (the caller logs a WARNING each cycle)."""
+        return self._failed_at is not None
+
+    @property
+    def last_error(self) -> str | None:
+        """French reason of the last outage (password masked), None when healthy."""
+        return self._last_error
+
+    @property
+    def target(self) -> str:
+        return str(getattr(self.primary, "target", self.primary.backend))
+
+    @property
+    def spool_target(self) -> str:
+        return str(getattr(self.spool, "target", None) or getattr(self.spool, "path", "spool"))
+
+    def pending_spool_rows(self) -> int:
+        """Matches waiting in the spool for the primary."""
+        with self._lock:
+            return max(0, self.spool.count_matches() - self._replayed)
+
+    def mark_unavailable(self, error: StoreUnavailable) -> None:
+        """Record an outage seen outside this wrapper (``open_store`` at start)."""
+        with self._lock:
+            self._failed_at = self._clock()
+            self._last_error = str(error)
+
+    # -- primary first, spool second --------------------------------------------------------
+
+    def _try_primary(self) -> bool:
+        if self._failed_at is None:
+            return True
+        return self._clock() - self._failed_at >= self.retry_after_s
+
+    def _call(self, primary: Callable[[], Any], fallback: Callable[[], Any]) -> Any:
+        with self._lock:
+            if self._try_primary():
+                try:
+                    result = primary()
+                except StoreUnavailable as exc:
+                    self.mark_unavailable(exc)
+                    log.debug("Base injoignable, repli sur l'attente locale : %s", exc)
+                else:
+                    if self._failed_at is not None:
+                        log.debug("Base de nouveau joignable")
+                    self._failed_at, self._last_error = None, None
+                    return result
+            return fallback()
+
+    def save_matches(self, matches: Sequence[FinishedMatch]) -> SaveReport:
+        with self._lock:
+            report = self._call(
+                lambda: self.primary.save_matches(matches),
+                lambda: self.spool.save_matches(matches),
+            )
+            self._replay_after_write()
+            return report
+
+    def _replay_after_write(self) -> None:
+        """A replay problem never fails the write that triggered it (already safe)."""
+        if self.degraded:
+            return
+        try:
+            self.replay()
+        except CollectorError as exc:
+            self._replay_error = str(exc)
+            log.debug("Rejeu de l'attente locale interrompu : %s", exc)
+        else:
+            self._replay_error = None
+
+    @property
+    def replay_error(self) -> str | None:
+        """Why the last replay stopped (a non-transient error), None when it went through."""
+        return self._replay_error
+
+    def replay(self) -> int:
+        """Send up to ``replay_budget`` spooled matches to the primary; empty the spool once
+        all are confirmed. Returns how many rows the primary newly stored."""
+        with self._lock:
+            if self.degraded:
+                return 0
+            written = 0
+            spooled = self.spool.iter_matches()
+            try:
+                total = self.spool.count_matches()
+                todo = islice(spooled, self._replayed, None)
+                budget = self._budget
+                while budget > 0 and self._replayed < total:
+                    chunk = list(islice(todo, min(self._chunk, budget)))
+                    if not chunk:
+                        break
+                    written += len(self.primary.save_matches(chunk).saved)
+                    self._replayed += len(chunk)
+                    budget -= len(chunk)
+                if self._replayed >= total:
+                    self._finish_replay()
+            except StoreUnavailable as exc:
+                self.mark_unavailable(exc)
+            finally:
+                close = getattr(spooled, "close", None)
+                if close is not None:
+                    close()  # a half-read spool file is not left open
+            return written
+
+    def _finish_replay(self) -> None:
+        """Everything spooled is in the primary: move state and heartbeats, then empty."""
+        state = self.spool.load_tracking()
+        beats = self.spool.recent_heartbeats(limit=1_000_000)
+        if state is None and not beats and self.spool.count_matches() == 0:
+            self._replayed = 0
+            return
+        if state is not None:
+            self.primary.save_tracking(state)
+        for beat in reversed(beats):
+            self.primary.record_heartbeat(beat)
+        self._empty_spool()
+        self._replayed = 0
+
+    def _empty_spool(self) -> None:
+        """Delete what the spool holds; only called once the primary has all of it."""
+        clear = getattr(self.spool, "clear", None)
+        if callable(clear):
+            clear()
+            return
+        # A CsvStore: remove its files, heartbeats first (the one part whose replay is not
+        # idempotent), then reopen it on the same path so its in-memory index starts empty.
+        spool: Any = self.spool
+        spool.close()
+        for path in (spool.heartbeat_path, spool.tracking_path, spool.path):
+            try:
+                Path(path).unlink(missing_ok=True)
+            except OSError as exc:
+                raise StoreNotWritable(
+                    f"Attente locale {path} impossible à vider : {exc}"
+                ) from None
+        self.spool = type(spool)(spool.path)
+
+    def save_tracking(self, state: dict[str, Any]) -> None:
+        def primary() -> None:
+            self.primary.save_tracking(state)
+            if self.spool.load_tracking() is not None:
+                self.spool.save_tracking(state)  # keep "the spool's state is the newest"
+
+        with self._lock:
+            self._call(primary, lambda: self.spool.save_tracking(state))
+            self._replay_after_write()
+
+    def load_tracking(self) -> dict[str, Any] | None:
+        with self._lock:
+            spooled = self.spool.load_tracking()
+            if spooled is not None:
+                return spooled
+            return self._call(self.primary.load_tracking, lambda: None)
+
+    def record_heartbeat(self, heartbeat: Heartbeat) -> None:
+        self._call(
+            lambda: self.primary.record_heartbeat(heartbeat),
+            lambda: self.spool.record_heartbeat(heartbeat),
+        )
+
+    def recent_heartbeats(self, limit: int = 20) -> list[Heartbeat]:
+        spooled = self.spool.recent_heartbeats(limit)
+        stored = self._call(lambda: self.primary.recent_heartbeats(limit), list)
+        beats = sorted([*spooled, *stored], key=lambda b: b.started_at, reverse=True)
+        return beats[:limit]
+
+    def stored_ids(self, event_ids: Iterable[int]) -> set[int]:
+        wanted = set(event_ids)
+        spooled = self.spool.stored_ids(wanted)
+        return spooled | self._call(lambda: self.primary.stored_ids(wanted), set)
+
+    # -- reads: the primary's (spooled rows show up once replayed) --------------------------
+
+    def iter_matches(self) -> Iterator[FinishedMatch]:
+        return self.primary.iter_matches()
+
+    def count_matches(self) -> int:
+        return self.primary.count_matches()
+
+    def query_matches(self, query: MatchQuery) -> MatchPage:
+        return self.primary.query_matches(query)
+
+    def league_stats(self, query: MatchQuery | None = None) -> list[LeagueStats]:
+        return self.primary.league_stats(query)
+
+    def describe(self) -> StoreInfo:
+        pending = self.pending_spool_rows()
+        note = (
+            f"{pending} match(s) en attente dans {self.spool_target}, rejoué(s) au retour de "
+            "la base."
+            if pending
+            else ""
+        )
+        try:
+            info = self.primary.describe()
+        except StoreUnavailable as exc:
+            raise StoreUnavailable(f"{exc} ; {note}" if note else str(exc)) from None
+        if not note:
+            return info
+        from dataclasses import replace
+
+        return replace(info, details=(*info.details, note))
+
+    def close(self) -> None:
+        """Close both stores: ``open_store`` built them for this wrapper."""
+        try:
+            self.primary.close()
+        finally:
+            self.spool.close()
