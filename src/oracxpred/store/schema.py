@@ -114,6 +114,11 @@ SORT_TIME_SQL = "COALESCE(start_time_utc, timestamp_utc)"
 """The web's "match time": kick-off, or collection time when the kick-off is unknown."""
 
 
+def sort_time_column() -> sa.Column[Any]:
+    """A stored generated column, so its index also covers rows another program writes."""
+    return sa.Column("sort_time", UtcDateTime(), sa.Computed(SORT_TIME_SQL, persisted=True))
+
+
 def _match_columns() -> list[sa.Column[Any]]:
     columns: list[sa.Column[Any]] = [
         sa.Column("id", _ID, primary_key=True, autoincrement=True),
@@ -127,8 +132,7 @@ matches = sa.Table(
     "matches",
     metadata,
     *_match_columns(),
-    # A stored generated column, so the index also covers rows another program writes.
-    sa.Column("sort_time", UtcDateTime(), sa.Computed(SORT_TIME_SQL, persisted=True)),
+    sort_time_column(),
     # A unique INDEX rather than a constraint: it is what ON CONFLICT (event_id) and INSERT
     # IGNORE need, and it can be added to an adopted table the same way on every backend.
     sa.Index("uq_matches_event_id", "event_id", unique=True),

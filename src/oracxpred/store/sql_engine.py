@@ -113,9 +113,18 @@ def _sqlite_transactions(engine: sa.Engine) -> None:
     def _connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")  # readers (the web app) never block writers
-        cursor.execute(f"PRAGMA busy_timeout={CONNECT_TIMEOUT_S * 1000}")
-        cursor.close()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout={CONNECT_TIMEOUT_S * 1000}")
+            # WAL: readers (the web app) never block the writer. The mode is stored in the
+            # file; switching does not wait on the busy handler, so a connection racing the
+            # first one just leaves it to that one.
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                try:
+                    cursor.execute("PRAGMA journal_mode=WAL")
+                except sqlite3.OperationalError:
+                    pass
+        finally:
+            cursor.close()
 
     @event.listens_for(engine, "begin")
     def _begin(conn: sa.Connection) -> None:

@@ -30,6 +30,7 @@ from oracxpred.core.records import MATCH_COLUMNS, ORIGINAL_COLUMNS
 from oracxpred.errors import StoreCorrupted
 from oracxpred.logs import get_logger
 from oracxpred.store import schema
+from oracxpred.store.sql_errors import driver_detail
 
 log = get_logger("store.migrations")
 
@@ -101,6 +102,20 @@ def _alter_in_place(bind: sa.Connection, columns: dict[str, dict[str, Any]]) -> 
     dialect = bind.dialect
     wanted = schema.ORIGINAL_TYPES | schema.ADDED_TYPES
     present = [c for c in MATCH_COLUMNS if c in columns]
+    if dialect.name != "postgresql":
+        _check_convertible_mysql(bind, columns)  # MariaDB DDL is not transactional
+    if "id" not in columns:
+        # First of all: numbering rewrites the table in storage order, i.e. the order the
+        # original app wrote; any UPDATE before it would move the updated rows to the end.
+        if dialect.name == "postgresql":
+            bind.exec_driver_sql(
+                "ALTER TABLE matches ADD COLUMN id BIGSERIAL, "
+                "ADD CONSTRAINT pk_matches PRIMARY KEY (id)"
+            )
+        else:
+            bind.exec_driver_sql(
+                "ALTER TABLE matches ADD COLUMN id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY FIRST"
+            )
     if dialect.name == "postgresql":
         bind.exec_driver_sql("SET LOCAL TIME ZONE 'UTC'")  # zone-less text is UTC
     changes: list[str] = []
@@ -123,7 +138,14 @@ def _alter_in_place(bind: sa.Connection, columns: dict[str, dict[str, Any]]) -> 
             "ALTER TABLE matches CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
         )
     if changes:
-        bind.exec_driver_sql("ALTER TABLE matches " + ", ".join(changes))
+        try:
+            bind.exec_driver_sql("ALTER TABLE matches " + ", ".join(changes))
+        except sa.exc.DataError as exc:  # a cell the new type cannot hold ("hier soir")
+            raise StoreCorrupted(
+                "Table « matches » existante : valeurs illisibles ("
+                + driver_detail(exc, ())
+                + ") ; adoption refusée, la table n'a pas été modifiée."
+            ) from None
     _fill_defaults(bind)
     not_null = []
     for name in schema.REQUIRED:
@@ -133,22 +155,40 @@ def _alter_in_place(bind: sa.Connection, columns: dict[str, dict[str, Any]]) -> 
             ddl = wanted[name].compile(dialect=dialect)
             not_null.append(f"MODIFY COLUMN {name} {ddl} NOT NULL")
     bind.exec_driver_sql("ALTER TABLE matches " + ", ".join(not_null))
-    if "id" not in columns:
-        if dialect.name == "postgresql":
-            # A table rewrite numbers the rows in storage order, i.e. the order written.
-            bind.exec_driver_sql(
-                "ALTER TABLE matches ADD COLUMN id BIGSERIAL, "
-                "ADD CONSTRAINT pk_matches PRIMARY KEY (id)"
-            )
-        else:
-            bind.exec_driver_sql(
-                "ALTER TABLE matches ADD COLUMN id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY FIRST"
-            )
     for name, type_ in schema.ADDED_TYPES.items():
         if name not in columns:
             op.add_column("matches", sa.Column(name, type_, nullable=True))
     if "sort_time" not in columns:
-        op.add_column("matches", schema.matches.c.sort_time.copy())
+        op.add_column("matches", schema.sort_time_column())
+
+
+def _check_convertible_mysql(bind: sa.Connection, columns: dict[str, dict[str, Any]]) -> None:
+    """Refuse before the first ALTER: MariaDB commits each DDL statement on its own, so a
+    conversion failing halfway would leave the table half adopted."""
+    wanted = schema.ORIGINAL_TYPES | schema.ADDED_TYPES
+    bad: list[str] = []
+    for name in (c for c in MATCH_COLUMNS if c in columns):
+        if not isinstance(columns[name]["type"], sa.String):
+            continue
+        value = f"NULLIF(trim({name}), '')"
+        type_ = wanted[name]
+        if isinstance(type_, schema.UtcDateTime):
+            wrong = f"CAST({value} AS DATETIME(6)) IS NULL"
+        elif isinstance(type_, sa.Integer):
+            wrong = f"{value} NOT REGEXP '^[+-]?[0-9]+$'"
+        elif isinstance(type_, sa.Double):
+            wrong = f"{value} NOT REGEXP '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'"
+        else:
+            continue
+        query = f"SELECT COUNT(*) FROM matches WHERE {value} IS NOT NULL AND {wrong}"
+        count = bind.exec_driver_sql(query).scalar()
+        if count:
+            bad.append(f"{name} ({count})")
+    if bad:
+        raise StoreCorrupted(
+            f"Table « matches » existante : valeurs illisibles dans {', '.join(bad)} ; "
+            "adoption refusée, la table n'a pas été modifiée."
+        )
 
 
 def _fill_defaults(bind: sa.Connection) -> None:
