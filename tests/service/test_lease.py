@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import socket
@@ -38,6 +39,14 @@ def hold_in_child(csv_path, database_url=""):
 
 def settings(tmp_path, url=None, **kw):
     return Settings(csv_path=tmp_path / "m.csv", database_url=url, **kw)
+
+
+@pytest.fixture
+def logs(caplog, monkeypatch):
+    """The package's log records, whatever an earlier setup_logging() did to propagation."""
+    monkeypatch.setattr(logging.getLogger("oracxpred"), "propagate", True)
+    caplog.set_level(logging.INFO, logger="oracxpred")
+    return caplog
 
 
 @pytest.fixture
@@ -113,7 +122,7 @@ def test_sqlite_lease_is_a_file_lock_beside_the_database(tmp_path):
         assert not second.ensure()
 
 
-def test_unreachable_database_falls_back_to_the_local_lock(tmp_path, caplog):
+def test_unreachable_database_falls_back_to_the_local_lock(tmp_path, logs):
     url = f"postgresql://postgres@127.0.0.1:{free_port()}/nowhere"
     first, second = lease_for(settings(tmp_path, url)), lease_for(settings(tmp_path, url))
     with first, second:
@@ -124,7 +133,7 @@ def test_unreachable_database_falls_back_to_the_local_lock(tmp_path, caplog):
         holder = second.holder()
         assert holder is not None
         assert holder.pid == os.getpid()
-    assert "verrou local" in caplog.text
+    assert "verrou local" in logs.text
 
 
 def test_unusable_lock_folder_is_a_clear_error(tmp_path):
@@ -191,7 +200,7 @@ def test_postgres_lease_is_freed_when_the_holder_is_killed(tmp_path, pg_url):
 
 
 @pytest.mark.postgres
-def test_postgres_holder_notices_a_lost_lock_and_retakes_it(tmp_path, pg_url, caplog):
+def test_postgres_holder_notices_a_lost_lock_and_retakes_it(tmp_path, pg_url, logs):
     with lease_for(settings(tmp_path, pg_url)) as lease:
         assert lease.ensure()
         # An operator (or a server restart) ends the lock's session.
@@ -207,7 +216,7 @@ def test_postgres_holder_notices_a_lost_lock_and_retakes_it(tmp_path, pg_url, ca
             conn.commit()
         engine.dispose()
         assert lease.ensure()
-    assert "Bail de collecte perdu" in caplog.text
+    assert "Bail de collecte perdu" in logs.text
 
 
 # -- MariaDB ---------------------------------------------------------------------------------
@@ -234,3 +243,40 @@ def test_mariadb_lease_one_holder_and_takeover_after_kill_9(tmp_path):
                 assert describe_holder(settings(tmp_path, url))["pid"] == os.getpid()
         finally:
             child.stop()
+
+
+@pytest.mark.postgres
+def test_postgres_lease_survives_an_outage_on_the_local_lock_then_returns(
+    tmp_path, pg_url, monkeypatch, logs
+):
+    """Database cut: the holder loses its session (the server frees the lock), keeps
+    collecting under the local file lock, and goes back to the database lock — or to
+    standby if another host took it meanwhile."""
+    from oracxpred import lease_sql
+    from tests.store.test_spool import TcpProxy
+
+    monkeypatch.setattr(lease_sql, "RETRY_DB_AFTER_S", 0.0)  # retry at every ensure()
+    proxy = TcpProxy(("127.0.0.1", 5432))
+    proxy.restore()
+    via_proxy = pg_url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
+    try:
+        with (
+            lease_for(settings(tmp_path / "a", via_proxy)) as a,
+            lease_for(settings(tmp_path / "b", pg_url)) as b,
+        ):
+            assert a.ensure()
+            assert not b.ensure()
+            proxy.cut()
+            assert a.ensure()  # degraded: the local lock
+            assert (tmp_path / "a" / "m.collector.lock").exists()
+            assert "Bail de collecte perdu" in logs.text
+            wait_until(b.ensure, timeout=30, what="the server freeing the cut session's lock")
+            proxy.restore()
+            assert not a.ensure()  # back on the database, where b holds the lease
+            assert not a.held
+            assert "le bail de collecte y est repris" in logs.text
+            b.release()
+            assert a.ensure()
+            assert a.holder().mechanism == "postgresql"
+    finally:
+        proxy.cut()

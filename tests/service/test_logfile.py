@@ -16,11 +16,14 @@ LINE = re.compile(r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] \[INFO\] \[COLLECTOR-SER
 
 @pytest.fixture
 def reset_logging():
-    yield
     logger = logging.getLogger("oracxpred")
+    saved = logger.level, logger.propagate
+    yield
     for handler in list(logger.handlers):
         logger.removeHandler(handler)
         handler.close()
+    logger.setLevel(saved[0])
+    logger.propagate = saved[1]
 
 
 def test_log_file_creates_its_folders_and_rotates_by_size(tmp_path, monkeypatch, reset_logging):
