@@ -112,17 +112,17 @@ def classify(error: BaseException) -> tuple[type[StoreError], str]:
     orig = error.orig if isinstance(error, sa.exc.DBAPIError) else error
     if isinstance(error, sa.exc.TimeoutError):  # no pooled connection freed in time
         return BUSY
-    state = getattr(orig, "sqlstate", None)
-    if isinstance(state, str) and state in _PG_STATES:
-        return _PG_STATES[state]
     args = getattr(orig, "args", ())
     code = args[0] if args and isinstance(args[0], int) else None
+    if code is not None and code in _MYSQL_CODES:  # before SQLSTATE: PyMySQL has one too
+        return _MYSQL_CODES[code]
+    state = getattr(orig, "sqlstate", None)
+    if code is None and isinstance(state, str) and state in _PG_STATES:
+        return _PG_STATES[state]
     text = str(orig)
     for pattern, kind in _TEXTS:
         if pattern.search(text):
             return kind
-    if code is not None and code in _MYSQL_CODES:
-        return _MYSQL_CODES[code]
     if code == 2003:  # can't connect: refused, unreachable… (DNS failures matched above)
         return REFUSED
     if isinstance(state, str) and state.startswith("08"):  # connection exception class

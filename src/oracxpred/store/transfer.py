@@ -78,9 +78,9 @@ def _reject(report: ImportReport, line: int, reason: str) -> None:
 
 def _header(path: Path) -> list[str]:
     try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
+        with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
             header = [name.strip() for name in next(csv.reader(f), [])]
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+    except (OSError, csv.Error) as exc:
         raise StoreCorrupted(f"Fichier à importer illisible {path} : {exc}.") from None
     missing = [name for name in ORIGINAL_COLUMNS if name not in header]
     if missing:
