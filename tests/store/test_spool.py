@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from oracxpred.config import Settings
-from oracxpred.errors import StoreError
+from oracxpred.errors import StoreError, StoreUnavailable
 from oracxpred.store.base import Store
 from oracxpred.store.csv import CsvStore
 from oracxpred.store.factory import open_store
@@ -143,6 +143,8 @@ def test_database_down_at_start_still_collects_then_replays(
         assert store.pending_spool_rows() == 2
         assert store.load_tracking() == {"cycle": 1}
         assert settings.spool_path.is_file()
+        with pytest.raises(StoreUnavailable, match="2 match\\(s\\) en attente"):
+            store.describe()  # --test-db: the outage, and what waits for the database
 
         proxy.restore()
         report = store.save_matches([match(3)])  # fresh batch first, then the replay

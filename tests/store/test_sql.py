@@ -3,6 +3,7 @@ engine ownership, error classification on real servers."""
 
 from __future__ import annotations
 
+import secrets
 import threading
 from dataclasses import replace
 
@@ -180,6 +181,27 @@ def test_describe_reports_server_and_schema(sql_store: SqlStore) -> None:
     assert info.target == sql_store.target
     assert info.row_count == 0
     assert info.last_collection is None
+
+
+@pytest.mark.postgres
+def test_describe_finds_a_read_only_account(
+    postgresql_store: SqlStore, postgresql_url: str
+) -> None:
+    postgresql_store.upgrade()
+    role = f"oracx_lecteur_{secrets.token_hex(4)}"
+    with postgresql_store.engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE ROLE {role} LOGIN")
+        conn.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}")
+    try:
+        reader = sa.make_url(postgresql_url).set(username=role)
+        with SqlStore(reader.render_as_string(hide_password=False)) as store:
+            info = store.describe()
+        assert not info.writable
+        assert info.row_count == 0
+    finally:
+        with postgresql_store.engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP OWNED BY {role}")
+            conn.exec_driver_sql(f"DROP ROLE {role}")
 
 
 @pytest.mark.postgres

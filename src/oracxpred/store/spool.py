@@ -22,12 +22,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import islice
-from pathlib import Path
+from dataclasses import replace
 from typing import Any
 
 from oracxpred.core.records import FinishedMatch
-from oracxpred.errors import CollectorError, StoreNotWritable, StoreUnavailable
+from oracxpred.errors import CollectorError, StoreUnavailable
 from oracxpred.logs import get_logger
 from oracxpred.store.base import (
     Heartbeat,
@@ -38,6 +37,7 @@ from oracxpred.store.base import (
     Store,
     StoreInfo,
 )
+from oracxpred.store.spool_replay import check_spool, drain, replay_matches
 
 log = get_logger("store.spool")
 
@@ -62,8 +62,7 @@ class SpoolingStore(Store):
         replay_budget: int = REPLAY_BUDGET,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if not callable(getattr(spool, "clear", None)) and not hasattr(spool, "heartbeat_path"):
-            raise TypeError("the spool must have clear() or be a CsvStore")
+        check_spool(spool)
         self.primary, self.spool = primary, spool
         self.backend = primary.backend
         self.retry_after_s, self._clock = retry_after_s, clock
@@ -159,61 +158,17 @@ class SpoolingStore(Store):
         with self._lock:
             if self.degraded:
                 return 0
-            written = 0
-            spooled = self.spool.iter_matches()
             try:
-                total = self.spool.count_matches()
-                todo = islice(spooled, self._replayed, None)
-                budget = self._budget
-                while budget > 0 and self._replayed < total:
-                    chunk = list(islice(todo, min(self._chunk, budget)))
-                    if not chunk:
-                        break
-                    written += len(self.primary.save_matches(chunk).saved)
-                    self._replayed += len(chunk)
-                    budget -= len(chunk)
-                if self._replayed >= total:
-                    self._finish_replay()
+                written, self._replayed = replay_matches(
+                    self.primary, self.spool, self._replayed, self._chunk, self._budget
+                )
+                if self._replayed >= self.spool.count_matches():
+                    self.spool = drain(self.primary, self.spool)
+                    self._replayed = 0
             except StoreUnavailable as exc:
                 self.mark_unavailable(exc)
-            finally:
-                close = getattr(spooled, "close", None)
-                if close is not None:
-                    close()  # a half-read spool file is not left open
+                return 0
             return written
-
-    def _finish_replay(self) -> None:
-        """Everything spooled is in the primary: move state and heartbeats, then empty."""
-        state = self.spool.load_tracking()
-        beats = self.spool.recent_heartbeats(limit=1_000_000)
-        if state is None and not beats and self.spool.count_matches() == 0:
-            self._replayed = 0
-            return
-        if state is not None:
-            self.primary.save_tracking(state)
-        for beat in reversed(beats):
-            self.primary.record_heartbeat(beat)
-        self._empty_spool()
-        self._replayed = 0
-
-    def _empty_spool(self) -> None:
-        """Delete what the spool holds; only called once the primary has all of it."""
-        clear = getattr(self.spool, "clear", None)
-        if callable(clear):
-            clear()
-            return
-        # A CsvStore: remove its files, heartbeats first (the one part whose replay is not
-        # idempotent), then reopen it on the same path so its in-memory index starts empty.
-        spool: Any = self.spool
-        spool.close()
-        for path in (spool.heartbeat_path, spool.tracking_path, spool.path):
-            try:
-                Path(path).unlink(missing_ok=True)
-            except OSError as exc:
-                raise StoreNotWritable(
-                    f"Attente locale {path} impossible à vider : {exc}"
-                ) from None
-        self.spool = type(spool)(spool.path)
 
     def save_tracking(self, state: dict[str, Any]) -> None:
         def primary() -> None:
@@ -277,8 +232,6 @@ class SpoolingStore(Store):
             raise StoreUnavailable(f"{exc} ; {note}" if note else str(exc)) from None
         if not note:
             return info
-        from dataclasses import replace
-
         return replace(info, details=(*info.details, note))
 
     def close(self) -> None:

@@ -2,11 +2,8 @@
 
 Quirks of this backend only (the contract lives in ``base.py``):
 
-* a batch is ONE multi-row statement (``ROWS_PER_STATEMENT`` rows each) in one transaction;
-  idempotence comes from the unique index on ``event_id``, never from check-then-insert:
-  PostgreSQL/SQLite ``INSERT … ON CONFLICT (event_id) DO NOTHING RETURNING event_id``,
-  MariaDB ``INSERT IGNORE … RETURNING event_id`` (any warning other than "duplicate key" rolls
-  the batch back, since IGNORE would otherwise also hide truncations);
+* a batch is ONE multi-row statement (``ROWS_PER_STATEMENT`` rows each) in one transaction,
+  idempotent through the unique index on ``event_id`` (``sql_write``);
 * the schema is migrated on first use (Alembic), not in ``__init__``: opening never connects,
   so the spool can take over when the server is down at start;
 * constructed from a URL, the store owns its engine and disposes of it in ``close``; given an
@@ -20,7 +17,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import mysql, postgresql, sqlite
 
 from oracxpred.core.records import FinishedMatch
 from oracxpred.errors import StoreCorrupted, StoreError
@@ -36,11 +32,7 @@ from oracxpred.store.base import (
 )
 from oracxpred.store.sql_errors import guard
 from oracxpred.store.sql_rows import heartbeat_row, match_row, row_heartbeat, row_match
-
-ROWS_PER_STATEMENT = 1000
-"""Rows per INSERT. Executed as an executemany that SQLAlchemy's "insertmanyvalues" renders as
-ONE multi-row ``INSERT … VALUES (…), (…)`` (its page size is 1000 too), compiled once: 2.5×
-faster than ``.values(rows)``. 25 parameters a row stays below every backend's limit."""
+from oracxpred.store.sql_write import ROWS_PER_STATEMENT, chunks, insert_new, tracking_upsert
 
 PAGE = 2000
 """Rows per keyset page of ``iter_matches`` (no connection is held between pages)."""
@@ -48,11 +40,6 @@ PAGE = 2000
 _BACKENDS = {"postgresql": "postgresql", "sqlite": "sqlite", "mysql": "mysql", "mariadb": "mysql"}
 
 M, T, H = schema.matches, schema.tracking, schema.heartbeats
-
-
-def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 class SqlStore(Store):
@@ -110,7 +97,7 @@ class SqlStore(Store):
         with self._guard("Enregistrement des matchs"), self._engine.begin() as conn:
             written: set[int] = set()
             for chunk in chunks(rows, ROWS_PER_STATEMENT):
-                written |= self._insert(conn, chunk)
+                written |= insert_new(conn, chunk)
         saved: list[int] = []
         duplicates: list[int] = []
         for match in matches:  # batch order, as the CSV store reports
@@ -120,38 +107,6 @@ class SqlStore(Store):
             else:
                 duplicates.append(match.event_id)
         return SaveReport(saved=tuple(saved), duplicates=tuple(duplicates))
-
-    def _insert(self, conn: sa.Connection, rows: Sequence[dict[str, Any]]) -> set[int]:
-        """Insert the rows not stored yet; returns the event ids actually written."""
-        name = conn.dialect.name
-        if name in ("postgresql", "sqlite"):
-            insert = postgresql.insert if name == "postgresql" else _sqlite_insert
-            statement = insert(M).on_conflict_do_nothing(index_elements=["event_id"])
-            return set(conn.execute(statement.returning(M.c.event_id), list(rows)).scalars())
-        return self._insert_ignore(conn, rows)
-
-    def _insert_ignore(self, conn: sa.Connection, rows: Sequence[dict[str, Any]]) -> set[int]:
-        ids = [r["event_id"] for r in rows]
-        statement = sa.insert(M).prefix_with("IGNORE")
-        if conn.dialect.insert_returning:  # MariaDB ≥ 10.5
-            saved = set(conn.execute(statement.returning(M.c.event_id), list(rows)).scalars())
-        else:  # MySQL: the ids present before, under a lock that keeps them so until commit
-            before = set(
-                conn.execute(
-                    sa.select(M.c.event_id).where(M.c.event_id.in_(ids)).with_for_update()
-                ).scalars()
-            )
-            conn.execute(statement, list(rows))
-            saved = set(ids) - before
-        warnings = conn.exec_driver_sql("SELECT @@warning_count").scalar() or 0
-        if warnings != len(rows) - len(saved):
-            # IGNORE also turns truncations and bad values into warnings: never keep those.
-            shown = conn.exec_driver_sql("SHOW WARNINGS LIMIT 3").all()
-            raise StoreError(
-                "Enregistrement des matchs refusé par la base (lot annulé) : "
-                + "; ".join(f"{w[2]} (code {w[1]})" for w in shown if w[1] != 1062)
-            )
-        return saved
 
     def bulk_insert(self, matches: Sequence[FinishedMatch]) -> tuple[int, int]:
         """Insert a large chunk (imports) in one transaction: ``(written, already stored)``.
@@ -236,20 +191,9 @@ class SqlStore(Store):
             text = json.dumps(state, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         except (TypeError, ValueError) as exc:
             raise StoreError(f"État du suivi non enregistrable en JSON : {exc}") from None
-        values = {"id": 1, "state": text, "updated_at": sa.func.now()}
         self._ready()
         with self._guard("Enregistrement de l'état du suivi"), self._engine.begin() as conn:
-            name = conn.dialect.name
-            if name in ("mysql", "mariadb"):
-                statement: Any = mysql.insert(T).values(values)
-                statement = statement.on_duplicate_key_update(state=text, updated_at=sa.func.now())
-            else:
-                insert = postgresql.insert if name == "postgresql" else _sqlite_insert
-                statement = insert(T).values(values)
-                statement = statement.on_conflict_do_update(
-                    index_elements=["id"], set_={"state": text, "updated_at": sa.func.now()}
-                )
-            conn.execute(statement)
+            conn.execute(tracking_upsert(conn, text))
 
     def record_heartbeat(self, heartbeat: Heartbeat) -> None:
         self._ready()
@@ -277,7 +221,3 @@ class SqlStore(Store):
     def close(self) -> None:
         if self._owns_engine:
             self._engine.dispose()
-
-
-def _sqlite_insert(table: sa.Table) -> Any:
-    return sqlite.insert(table)

@@ -30,6 +30,7 @@ from oracxpred.core.records import MATCH_COLUMNS, ORIGINAL_COLUMNS
 from oracxpred.errors import StoreCorrupted
 from oracxpred.logs import get_logger
 from oracxpred.store import schema
+from oracxpred.store.migrations.adopt_sqlite import rebuild_sqlite
 from oracxpred.store.sql_errors import driver_detail
 
 log = get_logger("store.migrations")
@@ -44,7 +45,7 @@ def adopt_legacy(bind: sa.Connection) -> list[tuple[int, int]]:
     _check_required(bind)
     schema.legacy_duplicates.create(bind, checkfirst=True)
     if bind.dialect.name == "sqlite":
-        _rebuild_sqlite(bind, columns)
+        rebuild_sqlite(bind, columns)
     else:
         _alter_in_place(bind, columns)
     duplicates = _move_duplicates(bind)
@@ -208,65 +209,6 @@ def _fill_defaults(bind: sa.Connection) -> None:
         .where(sa.or_(m.outcome.is_(None), m.outcome.not_in(["1", "N", "2"])))
         .values(outcome=normal)
     )
-
-
-def _sqlite_value(name: str, type_: sa.types.TypeEngine[Any]) -> tuple[str, str | None]:
-    """SQLite copy expression of one column, and a predicate true on a cell it would garble."""
-    blank = f"({name} IS NULL OR trim({name}) = '')"
-    if isinstance(type_, schema.UtcDateTime):
-        # strftime reads 'YYYY-MM-DD HH:MM[:SS[.fff]]', a 'T' and a '+HH:MM' zone (→ UTC);
-        # '000' pads to the microseconds SQLAlchemy writes, so text order is time order.
-        value = f"strftime('%Y-%m-%d %H:%M:%f', trim({name})) || '000'"
-        return f"CASE WHEN {blank} THEN NULL ELSE {value} END", f"NOT {blank} AND {value} IS NULL"
-    if isinstance(type_, sa.Integer):
-        whole = (
-            f"(typeof({name}) = 'integer' OR (typeof({name}) = 'real' AND {name} = "
-            f"CAST({name} AS INTEGER)) OR (typeof({name}) = 'text' AND ltrim(trim({name}), "
-            f"'-') <> '' AND ltrim(trim({name}), '-') NOT GLOB '*[^0-9]*'))"
-        )
-        value = f"CAST(trim({name}) AS INTEGER)"
-        return f"CASE WHEN {blank} THEN NULL ELSE {value} END", f"NOT {blank} AND NOT {whole}"
-    if isinstance(type_, sa.Double):
-        number = f"(typeof({name}) IN ('integer', 'real') OR trim({name}) GLOB '*[0-9]*')"
-        value = f"CAST(trim({name}) AS REAL)"
-        return f"CASE WHEN {blank} THEN NULL ELSE {value} END", f"NOT {blank} AND NOT {number}"
-    if name in schema.REQUIRED:
-        return f"COALESCE({name}, '')", None
-    return name, None
-
-
-def _rebuild_sqlite(bind: sa.Connection, columns: dict[str, dict[str, Any]]) -> None:
-    wanted = schema.ORIGINAL_TYPES | schema.ADDED_TYPES
-    present = [c for c in MATCH_COLUMNS if c in columns]
-    values, problems = {}, []
-    for name in present:
-        values[name], problem = _sqlite_value(name, wanted[name])
-        if problem:
-            problems.append(f"SUM(CASE WHEN {problem} THEN 1 ELSE 0 END) AS {name}")
-    counts = bind.exec_driver_sql(f"SELECT {', '.join(problems)} FROM matches").mappings().one()
-    garbled = {name: n for name, n in counts.items() if n}
-    if garbled:
-        detail = ", ".join(f"{name} ({n})" for name, n in garbled.items())
-        raise StoreCorrupted(
-            f"Table « matches » existante : valeurs illisibles dans {detail} ; adoption "
-            "refusée, la table n'a pas été modifiée."
-        )
-    bind.exec_driver_sql("ALTER TABLE matches RENAME TO matches_adopting")
-    bind.execute(sa.schema.CreateTable(schema.matches))
-    code = "upper(trim(COALESCE(outcome, '')))"
-    s1, s2 = values["score1"], values["score2"]
-    by_score = f"CASE WHEN {s1} > {s2} THEN '1' WHEN {s1} < {s2} THEN '2' ELSE 'N' END"
-    values["outcome"] = (
-        f"CASE WHEN {code} IN ('1', '2', 'N') THEN {code} WHEN {code} = 'X' THEN 'N' "
-        f"ELSE {by_score} END"
-    )
-    row_id = "id" if "id" in columns else "rowid"
-    bind.exec_driver_sql(
-        f"INSERT INTO matches (id, {', '.join(present)}) "
-        f"SELECT {row_id}, {', '.join(values[c] for c in present)} FROM matches_adopting "
-        f"ORDER BY {row_id}"
-    )
-    bind.exec_driver_sql("DROP TABLE matches_adopting")
 
 
 def _move_duplicates(bind: sa.Connection) -> list[tuple[int, int]]:
