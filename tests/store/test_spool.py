@@ -165,6 +165,8 @@ def test_outage_mid_run_loses_and_duplicates_nothing(
         store.save_matches([match(1), match(2)])
         store.save_tracking({"cycle": 1})
         proxy.cut()  # live pooled connections die: pre-ping or the query itself notices
+        assert store.load_tracking() == {"cycle": 1}  # the tracker keeps what it watched
+        assert store.degraded
         assert store.save_matches([match(2), match(3)]).saved == (2, 3)  # 2: spool can't know
         assert store.degraded
         store.save_tracking({"cycle": 2})

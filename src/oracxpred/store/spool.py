@@ -19,6 +19,7 @@ A wrapper, not a backend, so the outage logic exists once (STYLE.md §8). Rules:
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -72,6 +73,7 @@ class SpoolingStore(Store):
         self._last_error: str | None = None
         self._replayed = 0  # spooled rows (in spool order) the primary confirmed
         self._replay_error: str | None = None
+        self._tracking: dict[str, Any] | None = None  # last state seen, for outages
 
     # -- state the caller logs -------------------------------------------------------------
 
@@ -178,14 +180,20 @@ class SpoolingStore(Store):
 
         with self._lock:
             self._call(primary, lambda: self.spool.save_tracking(state))
+            self._tracking = copy.deepcopy(state)
             self._replay_after_write()
 
     def load_tracking(self) -> dict[str, Any] | None:
+        """The spool's state when it has one (the newest), else the primary's; when the
+        primary is down, the last state this process saw: a tracker restarted from nothing
+        mid-outage would forget the odds it watched (closing odds saved as None)."""
         with self._lock:
             spooled = self.spool.load_tracking()
             if spooled is not None:
                 return spooled
-            return self._call(self.primary.load_tracking, lambda: None)
+            state = self._call(self.primary.load_tracking, lambda: self._tracking)
+            self._tracking = copy.deepcopy(state)
+            return state
 
     def record_heartbeat(self, heartbeat: Heartbeat) -> None:
         self._call(
