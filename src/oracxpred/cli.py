@@ -108,7 +108,9 @@ group.add_command(collect_command)
 
 
 def _register_optional() -> None:
-    """Sub-commands that live beside their modules."""
+    """Sub-commands that live beside their modules (imported only for ``oracxpred``)."""
+    if "web" in group.commands:
+        return
     from oracxpred.simulator.cli import feed_sim
     from oracxpred.store.cli import db, export_csv, import_csv
     from oracxpred.web.cli import web

@@ -67,7 +67,11 @@ def formatter() -> logging.Formatter:
 
 
 def setup_logging(
-    verbose: bool = False, log_file: Path | None = None, stream: TextIO | None = None
+    verbose: bool = False,
+    log_file: Path | None = None,
+    stream: TextIO | None = None,
+    max_bytes: int = defaults.LOG_MAX_BYTES,
+    backup_count: int = defaults.LOG_BACKUP_COUNT,
 ) -> logging.Logger:
     """Configure the ``oracxpred`` logger: console, plus a rotating file when asked."""
     logger = logging.getLogger(LOGGER_NAME)
@@ -83,8 +87,8 @@ def setup_logging(
         log_file.parent.mkdir(parents=True, exist_ok=True)
         file_handler = logging.handlers.RotatingFileHandler(
             log_file,
-            maxBytes=defaults.LOG_MAX_BYTES,
-            backupCount=defaults.LOG_BACKUP_COUNT,
+            maxBytes=max_bytes,
+            backupCount=backup_count,
             encoding="utf-8",
         )
         file_handler.setFormatter(formatter())

@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-from oracxpred import defaults
 from oracxpred.logs import get_logger, setup_logging
 
 LINE = re.compile(r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] \[INFO\] \[COLLECTOR-SERVICE\] ligne \d+$")
@@ -26,12 +25,9 @@ def reset_logging():
     logger.propagate = saved[1]
 
 
-def test_log_file_creates_its_folders_and_rotates_by_size(tmp_path, monkeypatch, reset_logging):
-    # setup_logging reads the limits from defaults at call time: a small size for the test.
-    monkeypatch.setattr(defaults, "LOG_MAX_BYTES", 2000)
-    monkeypatch.setattr(defaults, "LOG_BACKUP_COUNT", 3)
+def test_log_file_creates_its_folders_and_rotates_by_size(tmp_path, reset_logging):
     path = tmp_path / "deux" / "niveaux" / "collector_service.log"
-    setup_logging(False, path, stream=io.StringIO())
+    setup_logging(False, path, stream=io.StringIO(), max_bytes=2000, backup_count=3)
     log = get_logger("test")
     for number in range(200):
         log.info("ligne %d", number)

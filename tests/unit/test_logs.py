@@ -23,6 +23,8 @@ def captured():
     for handler in list(logger.handlers):
         logger.removeHandler(handler)
         handler.close()
+    logger.propagate = True
+    logger.setLevel(logging.NOTSET)
 
 
 def test_line_format_matches_the_spec(captured):

@@ -123,6 +123,7 @@ class FeedClient:
         self.feed_url = feed_url
         self.results_url = results_url or results_url_for(feed_url)
         self.max_body_bytes = max_body_bytes
+        self.timeout_s = timeout_s
         self.policy = policy or RetryPolicy()
         self._owns_http = http is None
         self._http = http or httpx.Client(
@@ -200,7 +201,12 @@ class FeedClient:
             )
         chunks: list[bytes] = []
         size = 0
+        # httpx's read timeout is per read: a server dripping bytes could stretch one fetch
+        # without end. The whole body must arrive within twice the timeout.
+        deadline = time.monotonic() + 2 * self.timeout_s
         for chunk in response.iter_bytes():
+            if time.monotonic() > deadline:
+                raise _Retryable("délai d'attente dépassé (réponse trop lente)", None)
             size += len(chunk)
             if size > self.max_body_bytes:
                 raise FeedFormatError(
