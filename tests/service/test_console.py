@@ -1,0 +1,48 @@
+"""The ``oracxpred`` console script groups every tool, in French."""
+
+import subprocess
+import sys
+
+import pytest
+
+from oracxpred.cli import main
+
+
+def oracxpred(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "oracxpred", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_group_help_lists_every_command():
+    result = oracxpred("--help")
+    assert result.returncode == 0
+    assert "Commandes" in result.stdout
+    for name in ("collect", "feed-sim", "web", "db", "import-csv", "export-csv"):
+        assert name in result.stdout
+
+
+@pytest.mark.parametrize(
+    "command", ["collect", "feed-sim", "web", "db", "import-csv", "export-csv"]
+)
+def test_every_command_has_french_help(command, capsys):
+    assert main([command, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "Utilisation :" in out
+    assert "Afficher cette aide et quitter." in out
+
+
+def test_unknown_command_is_a_french_usage_error():
+    result = oracxpred("moissonner")
+    assert result.returncode == 2
+    assert "commande inconnue" in result.stderr
+
+
+def test_collect_subcommand_validates_like_the_root_script():
+    result = oracxpred("collect", "--interval", "0")
+    assert result.returncode == 2
+    assert "Intervalle invalide" in result.stderr
