@@ -60,17 +60,19 @@ class Check:
         self.problems.append(text)
 
 
-def csv_matches(path: Path) -> tuple[list[FinishedMatch], int]:
-    """Every record of a CSV store file as a match, and the count of unreadable records."""
+def csv_matches(path: Path, *, extra_cells: bool = False) -> tuple[list[FinishedMatch], int]:
+    """Every record of a CSV store file as a match, and the count of unreadable records
+    (cells missing, or more cells than the header unless ``extra_cells``)."""
     if not path.exists():
         return [], 0
     out: list[FinishedMatch] = []
     bad = 0
     with path.open(encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
-            if None in row or any(v is None for v in row.values()):
-                bad += 1  # more or fewer cells than the header
+            if (None in row and not extra_cells) or any(v is None for v in row.values()):
+                bad += 1
                 continue
+            row.pop(None, None)  # type: ignore[call-overload]
             try:
                 out.append(row_to_match(row))
             except RowError:
