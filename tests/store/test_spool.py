@@ -182,6 +182,23 @@ def test_outage_mid_run_loses_and_duplicates_nothing(
         assert store.pending_spool_rows() == 0
 
 
+def test_a_collector_started_mid_outage_resumes_the_last_tracking_state(
+    postgresql_url: str, proxy: TcpProxy, tmp_path: Path
+) -> None:
+    """One-shot runs under cron: the run before the outage saved the tracker state in the
+    database; the run during the outage cannot read it, and must not start from nothing."""
+    proxy.restore()
+    with spooling(proxied(postgresql_url, proxy), tmp_path) as before:
+        before.save_tracking({"events": {"7": {"odds": [1.9, 3.4, 4.1]}}})
+    proxy.cut()
+    with spooling(proxied(postgresql_url, proxy), tmp_path) as during:
+        assert during.load_tracking() == {"events": {"7": {"odds": [1.9, 3.4, 4.1]}}}
+        assert during.degraded
+        during.save_tracking({"events": {}})
+    with spooling(proxied(postgresql_url, proxy), tmp_path) as later:
+        assert later.load_tracking() == {"events": {}}  # the spool's state is newer
+
+
 def test_replay_is_bounded_and_never_delays_the_fresh_batch(
     postgresql_url: str, proxy: TcpProxy, tmp_path: Path
 ) -> None:

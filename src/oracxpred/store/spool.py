@@ -12,14 +12,15 @@ A wrapper, not a backend, so the outage logic exists once (STYLE.md §8). Rules:
   point leaves the spool intact and the next replay is idempotent (``save_matches``);
 * tracking state: while the spool holds one it is the newest (it is only written there while
   degraded, mirrored there while a replay is pending, and pushed to the primary before the
-  spool is emptied), so ``load_tracking`` prefers it;
+  spool is emptied), so ``load_tracking`` prefers it; when the primary is down and the spool
+  has none yet, a local copy of the last state the primary accepted is used
+  (``spool_mirror``), so a collector started mid-outage keeps the odds it watched;
 * after a failure the primary is left alone for ``retry_after_s`` (a black-holed server costs
   one connect timeout per cycle, not one per call).
 """
 
 from __future__ import annotations
 
-import copy
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -38,6 +39,7 @@ from oracxpred.store.base import (
     Store,
     StoreInfo,
 )
+from oracxpred.store.spool_mirror import TrackingMirror, mirror_path
 from oracxpred.store.spool_replay import check_spool, drain, replay_matches
 
 log = get_logger("store.spool")
@@ -73,7 +75,7 @@ class SpoolingStore(Store):
         self._last_error: str | None = None
         self._replayed = 0  # spooled rows (in spool order) the primary confirmed
         self._replay_error: str | None = None
-        self._tracking: dict[str, Any] | None = None  # last state seen, for outages
+        self._mirror = TrackingMirror(mirror_path(spool))
 
     # -- state the caller logs -------------------------------------------------------------
 
@@ -165,8 +167,11 @@ class SpoolingStore(Store):
                     self.primary, self.spool, self._replayed, self._chunk, self._budget
                 )
                 if self._replayed >= self.spool.count_matches():
+                    state = self.spool.load_tracking()
                     self.spool = drain(self.primary, self.spool)
                     self._replayed = 0
+                    if state is not None:
+                        self._mirror.save(state)
             except StoreUnavailable as exc:
                 self.mark_unavailable(exc)
                 return 0
@@ -175,25 +180,22 @@ class SpoolingStore(Store):
     def save_tracking(self, state: dict[str, Any]) -> None:
         def primary() -> None:
             self.primary.save_tracking(state)
+            self._mirror.save(state)
             if self.spool.load_tracking() is not None:
                 self.spool.save_tracking(state)  # keep "the spool's state is the newest"
 
         with self._lock:
             self._call(primary, lambda: self.spool.save_tracking(state))
-            self._tracking = copy.deepcopy(state)
             self._replay_after_write()
 
     def load_tracking(self) -> dict[str, Any] | None:
         """The spool's state when it has one (the newest), else the primary's; when the
-        primary is down, the last state this process saw: a tracker restarted from nothing
-        mid-outage would forget the odds it watched (closing odds saved as None)."""
+        primary is down, the local copy of the last state it accepted (``spool_mirror``)."""
         with self._lock:
             spooled = self.spool.load_tracking()
             if spooled is not None:
                 return spooled
-            state = self._call(self.primary.load_tracking, lambda: self._tracking)
-            self._tracking = copy.deepcopy(state)
-            return state
+            return self._call(self.primary.load_tracking, self._mirror.load)
 
     def record_heartbeat(self, heartbeat: Heartbeat) -> None:
         self._call(
