@@ -7,6 +7,7 @@ collector all call ``Collector.run_cycle``. User-facing lines are logged here, f
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from oracxpred.errors import CollectorError, FeedError
 from oracxpred.feed.client import FeedClient, RetryPolicy
 from oracxpred.logs import escape, get_logger
 from oracxpred.store.base import Heartbeat, Store
+from oracxpred.store.spool import SpoolingStore
 
 log = get_logger("collect")
 
@@ -61,6 +63,16 @@ def client_for(settings: Settings) -> FeedClient:
     )
 
 
+def _spooling(store: Store) -> SpoolingStore | None:
+    """The outage wrapper behind ``store``, if any (the daemon wraps stores once more)."""
+    while not isinstance(store, SpoolingStore):
+        inner = getattr(store, "inner", None)
+        if not isinstance(inner, Store):
+            return None
+        store = inner
+    return store
+
+
 class Collector:
     """A feed client and a store, used one cycle at a time."""
 
@@ -79,6 +91,8 @@ class Collector:
         started = now or datetime.now(UTC)
         report = CycleReport(started_at=started)
         log.info(messages.START)
+        spool = _spooling(self.store)
+        spooled_before = spool.pending_spool_rows() if spool is not None else 0
         try:
             self._collect(report, int(started.timestamp()))
         except CollectorError as exc:
@@ -86,6 +100,7 @@ class Collector:
             log.error(messages.FAILED.format(reason=report.error))
             self._heartbeat(report)
             raise
+        self._report_spool(report, spooled_before)
         self._heartbeat(report)
         log.info(messages.SUCCESS)
         log.info(
@@ -150,6 +165,22 @@ class Collector:
                     hours=self.settings.unresolved_after_s / 3600,
                 )
             )
+
+    def _report_spool(self, report: CycleReport, spooled_before: int) -> None:
+        """While the database is down, say so every cycle; once it is back, replay the spool
+        even when this cycle had nothing to save (the fresh batch was already written)."""
+        spool = _spooling(self.store)
+        if spool is None:
+            return
+        if not spool.degraded and spool.pending_spool_rows():
+            with getattr(self.store, "write_lock", contextlib.nullcontext()):
+                spool.replay()
+        if not spool.degraded and spooled_before > spool.pending_spool_rows():
+            replayed = spooled_before - spool.pending_spool_rows()
+            log.info(messages.REPLAYED.format(count=replayed))
+        if spool.degraded:
+            report.spooled = spool.pending_spool_rows()
+            log.warning(messages.DEGRADED.format(count=report.spooled, spool=spool.spool_target))
 
     def _load_state(self) -> TrackerState:
         raw = self.store.load_tracking()
