@@ -145,7 +145,9 @@ def test_context_manager_closes(store: Store) -> None:
 def dataset() -> list[FinishedMatch]:
     """Leagues, teams, outcomes and dates varied enough for every filter, with ties on the
     start time (order falls back to collection time, then event id) and rows without start."""
+    # Leagues differing only by case or by a trailing space stay apart (MariaDB's PAD SPACE).
     leagues = ["FIFA. Ligue virtuelle", "Penalty. Coupe", "FIFA. ligue virtuelle"]
+    leagues.append("FIFA. Ligue virtuelle ")
     teams = ["Atlético (PES)", "ÉQUIPE de France", "Arsenal", "50%_club", "Real Madrid"]
     rows = []
     for i in range(60):
@@ -156,7 +158,7 @@ def dataset() -> list[FinishedMatch]:
         rows.append(
             match(
                 1000 + i,
-                league=leagues[i % 3],
+                league=leagues[i % 4],
                 team1=teams[i % 5],
                 team2=teams[(i + 2) % 5],
                 score1=score1,
@@ -179,6 +181,7 @@ QUERIES = [
     MatchQuery(limit=0),
     MatchQuery(league="FIFA. Ligue virtuelle"),
     MatchQuery(league="inconnue"),
+    MatchQuery(league="FIFA. Ligue virtuelle "),
     MatchQuery(team="atlético"),
     MatchQuery(team="équipe DE"),
     MatchQuery(team="%_"),

@@ -34,15 +34,27 @@ def _fold(conn: sa.Connection, column: Any) -> Any:
     return sa.func.lower(column)
 
 
+def _escape(text: str) -> str:
+    """``text`` as a LIKE pattern matching only itself (escape character ``\\``)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _mysql(conn: sa.Connection) -> bool:
+    return conn.dialect.name in ("mysql", "mariadb")
+
+
 def _where(conn: sa.Connection, query: MatchQuery) -> list[Any]:
     conditions: list[Any] = []
     if query.league is not None:
         conditions.append(M.c.league == query.league)
+        if _mysql(conn):
+            # PAD SPACE collations (utf8mb4_bin too) find "A" = "A ": LIKE does not pad,
+            # and the = above still lets the index narrow the rows.
+            conditions.append(M.c.league.like(_escape(query.league), escape="\\"))
     if query.outcome is not None:
         conditions.append(M.c.outcome == query.outcome.value)
     if query.team:
-        escaped = query.team.casefold().replace("\\", "\\\\")
-        pattern = "%" + escaped.replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = "%" + _escape(query.team.casefold()) + "%"
         conditions.append(
             sa.or_(
                 _fold(conn, M.c.team1).like(pattern, escape="\\"),
@@ -90,7 +102,9 @@ def league_stats(conn: sa.Connection, query: MatchQuery | None) -> list[LeagueSt
         implied(c.odds_1),
         implied(c.odds_x),
         implied(c.odds_2),
-    ).group_by(c.league)
+    )
+    # MariaDB groups "A" with "A " (PAD SPACE): the length keeps them apart.
+    statement = statement.group_by(c.league, *([sa.func.length(c.league)] if _mysql(conn) else []))
     if query is not None:
         statement = statement.where(*_where(conn, query))
     stats = []
