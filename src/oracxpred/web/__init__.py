@@ -12,7 +12,8 @@ set → that database, else the CSV file), plus two web-only variables:
   collection stale (default 3 × the collector interval + 2 min);
 * ``ORACXPRED_INTERNAL_COLLECTOR=1``: also run the collector inside the app (off by default);
   the collectors' single-active lease keeps several workers, or an external daemon, from
-  collecting twice.
+  collecting twice. Its log lines go to standard output (and ``ORACXPRED_LOG_FILE``) unless
+  the embedding application already configured the ``oracxpred`` logger.
 
 ``config`` keys (tests, embedding): any Flask setting, plus ``ORACXPRED_SETTINGS``
 (``Settings``), ``ORACXPRED_CLOCK`` (``() -> aware datetime``), ``ORACXPRED_LEASE_DESCRIBER``
@@ -24,6 +25,7 @@ set → that database, else the CSV file), plus two web-only variables:
 from __future__ import annotations
 
 import atexit
+import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -33,7 +35,7 @@ from flask import Flask, Response
 
 from oracxpred.config import Settings, load_settings, read_dotenv
 from oracxpred.errors import CollectorError, ConfigError
-from oracxpred.logs import get_logger, mask_secrets
+from oracxpred.logs import LOGGER_NAME, get_logger, mask_secrets, setup_logging
 from oracxpred.store.base import Store
 from oracxpred.web.state import EXTENSION, WebState, default_lease_describer, utc_now
 
@@ -164,6 +166,7 @@ def _start_internal_collector(app: Flask, state: WebState, starter: Any) -> None
             )
             log.error("%s", state.collector_error)
             return
+        _ensure_logging(state.settings)
     try:
         state.collector = starter(state.settings)
     except CollectorError as exc:
@@ -172,3 +175,19 @@ def _start_internal_collector(app: Flask, state: WebState, starter: Any) -> None
         return
     log.info("Collecteur interne démarré dans l'application web")
     atexit.register(state.close)
+
+
+def _ensure_logging(settings: Settings) -> None:
+    """Give the collector its log lines (SERVICE.md §4) when nothing configured logging.
+
+    Under gunicorn nobody calls ``setup_logging``: the internal collector's INFO lines (each
+    saved match, each cycle) would be dropped and its warnings printed without the format. An
+    embedding application that configured the ``oracxpred`` logger keeps its own handlers.
+    """
+    if logging.getLogger(LOGGER_NAME).handlers:
+        return
+    try:
+        setup_logging(settings.verbose, settings.log_file)
+    except OSError as exc:
+        setup_logging(settings.verbose)
+        log.error("Fichier de log %s inutilisable : %s", settings.log_file, exc.strerror)
