@@ -21,6 +21,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -93,6 +94,44 @@ def run_naive(path: Path, series: FeedSeries, first: int, polls: int) -> float:
     return 1000 * median(cpu)
 
 
+def breakdown(series: FeedSeries) -> list[list[object]]:
+    """Median CPU ms of each step of a cycle, measured apart on the series' last answer."""
+    import json
+
+    from oracxpred.core.parse import parse_feed
+    from oracxpred.core.tracker import TrackerState, observe
+
+    def cpu_ms(func: Callable[[], object], repeat: int = 5) -> float:
+        spent = []
+        for _ in range(repeat):
+            c0 = time.process_time()
+            func()
+            spent.append(time.process_time() - c0)
+        return 1000 * median(spent)
+
+    state = TrackerState()
+    for body, t in zip(series.bodies[:-1], series.times, strict=False):
+        state = observe(state, parse_feed(body).events, t).state
+    body, now = series.bodies[-1], series.times[-1]
+    events = parse_feed(body).events
+    raw = state.to_dict()
+    text = json.dumps(raw, ensure_ascii=True, separators=(",", ":"))
+    parts = [
+        ("json.loads du flux", lambda: json.loads(body)),
+        ("parse_feed (json.loads compris)", lambda: parse_feed(body)),
+        ("json.loads de l'état du suivi", lambda: json.loads(text)),
+        ("TrackerState.from_dict", lambda: TrackerState.from_dict(raw)),
+        ("tracker.observe", lambda: observe(state, events, now)),
+        ("TrackerState.to_dict", state.to_dict),
+        ("json.dumps de l'état", lambda: json.dumps(raw, ensure_ascii=True, separators=(",", ":"))),
+    ]
+    rows: list[list[object]] = [[name, series.events, cpu_ms(func)] for name, func in parts]
+    rows.append(
+        ["(taille : flux / état, Ko)", series.events, f"{len(body) // 1024} / {len(text) // 1024}"]
+    )
+    return rows
+
+
 def reset_pg(url: str, rows: int) -> None:
     import psycopg
 
@@ -108,18 +147,20 @@ def main() -> int:
     parser.add_argument("--no-pg", action="store_true", help="sans PostgreSQL")
     args = parser.parse_args()
     if args.quick:
-        sizes_e, sizes_m, warmup, timed, naive_polls = (40, 1000), (10_000, 100_000), 2, 5, 2
+        sizes_e, sizes_m, naive_polls = (40, 1000), (10_000, 50_000), 1
+        plan = {40: (2, 4), 1000: (2, 4)}
     else:
-        sizes_e, sizes_m = (40, 1000, 10_000), (10_000, 100_000, 1_000_000)
-        warmup, timed, naive_polls = 3, 12, 3
+        sizes_e, sizes_m, naive_polls = (40, 1000, 10_000), (10_000, 100_000, 1_000_000), 2
+        plan = {40: (3, 10), 1000: (3, 10), 10_000: (2, 5)}  # (warm-up, timed) cycles
     backends = ["csv"] if args.no_pg or pg_version() is None else ["csv", "postgresql"]
     setup_logging(stream=_Null())  # the real log lines are formatted, then dropped
     print_machine()
-    print(f"Cycles : {warmup} de chauffe puis {timed} mesurés (médiane) ; naïf : {naive_polls}")
+    cycles = ", ".join(f"E={e} : {w} de chauffe + {n} mesurés" for e, (w, n) in plan.items())
+    print(f"Cycles (médiane des mesurés) : {cycles} ; naïf : {naive_polls} par cas")
     series = {}
     for e in sizes_e:
         t0 = time.perf_counter()
-        series[e] = FeedSeries(e, warmup + timed)
+        series[e] = FeedSeries(e, sum(plan[e]))
         print(
             f"Flux E={e} : {series[e].listed[0]} événements, {series[e].mean_bytes:,} octets, "
             f"préparé en {time.perf_counter() - t0:.1f} s"
@@ -138,12 +179,12 @@ def main() -> int:
                 work.mkdir()
                 shutil.copyfile(base, work / "matches.csv")
                 settings = Settings(feed_url=UNUSED_URL, csv_path=work / "matches.csv")
-                results["csv", m, e] = run_ours(settings, series[e], warmup)
+                results["csv", m, e] = run_ours(settings, series[e], plan[e][0])
                 shutil.rmtree(work)
-                if e < 10_000 or m < 1_000_000:
+                if e * m <= 1_000 * 1_000_000:  # the naive cost is O(E x M): bounded here
                     copy = root / "naive.csv"
                     shutil.copyfile(base, copy)
-                    naive[m, e] = run_naive(copy, series[e], warmup, naive_polls)
+                    naive[m, e] = run_naive(copy, series[e], plan[e][0], naive_polls)
                     copy.unlink()
             base.unlink()
             if "postgresql" in backends:
@@ -156,7 +197,7 @@ def main() -> int:
                         reset_pg(url, m)
                         spool = root / f"pg-{m}-{e}" / "matches.csv"
                         settings = Settings(feed_url=UNUSED_URL, database_url=url, csv_path=spool)
-                        results["postgresql", m, e] = run_ours(settings, series[e], warmup)
+                        results["postgresql", m, e] = run_ours(settings, series[e], plan[e][0])
     rows = []
     for (backend, m, e), r in sorted(results.items()):
         n = naive.get((m, e)) if backend == "csv" else None
@@ -176,6 +217,9 @@ def main() -> int:
     headers = ["stockage", "M lignes", "E évén.", "CPU ms/cycle", "mur ms/cycle"]
     headers += ["ouverture CPU s", "naïf CPU ms", "naïf/nous"]
     print_table(headers, rows)
+    print()
+    print("Détail d'un cycle (CPU ms, médiane, mesuré à part sur la dernière réponse) :")
+    print_table(["étape", "E", "CPU ms"], [r for e in (40, 1000) for r in breakdown(series[e])])
     top = max(sizes_m)
     ours = results["csv", top, 1000]["cpu_ms"]
     m_ratio = ours / results["csv", 10_000, 1000]["cpu_ms"]

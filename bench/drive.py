@@ -28,7 +28,7 @@ FAST_FAULTS: dict[str, float] = {
     "retry_after": 0.2,  # 429
     "chunk": 2048.0,  # slow_body: 2 KiB every 20 ms (the body arrives, slowly)
     "interval": 0.02,
-    "size_mb": 21.0,  # huge: just over the 20 MiB cap
+    "size_mb": 50.0,  # huge: a 50 MB body (the client stops reading at its 20 MiB cap)
 }
 """Fault parameters that keep a run short while still exercising each failure."""
 

@@ -130,7 +130,9 @@ def test_postgresql_killed_and_restarted_mid_daemon(pg_outage):
     see the next test, the outage may reset the tracker depending on where the kill lands)."""
     assert pg_outage["before"] >= 1
     assert pg_outage["alive_during"]
-    assert "Base injoignable" in pg_outage["text"]  # a French WARNING about the outage
+    text = pg_outage["text"]
+    assert "[WARNING] [COLLECTOR-SERVICE] Base de données injoignable : " in text  # each cycle
+    assert "Base de données de retour : " in text  # the replay is told
     assert pg_outage["spooled"] >= 1  # kept in the local spool meanwhile
     check = pg_outage["check"]
     assert check.expected > pg_outage["before"]
@@ -142,12 +144,6 @@ def test_postgresql_killed_and_restarted_mid_daemon(pg_outage):
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(
-    strict=True,
-    reason="SpoolingStore.load_tracking rend None au premier cycle de la panne (l'attente "
-    "locale n'a pas encore d'état) : le suivi repart de zéro et le match en cours perd ses "
-    "cotes d'avant-match",
-)
 def test_postgresql_outage_keeps_the_odds_of_matches_in_play(tmp_path):
     """One-shot runs (deterministic, unlike a free-running daemon): the database dies while
     a match seen before its kick-off is in play; it must still be stored with its odds."""
