@@ -26,7 +26,7 @@ from oracxpred.errors import CollectorError
 FAST_FAULTS: dict[str, float] = {
     "delay": 1.0,  # timeout: held 1 s, the client gives up after FAULT_TIMEOUT_S
     "retry_after": 0.2,  # 429
-    "chunk": 2048.0,  # slow_body: 2 KiB every 20 ms (the body arrives, slowly)
+    "chunk": 8192.0,  # slow_body: 8 KiB every 20 ms, well within the total deadline
     "interval": 0.02,
     "size_mb": 50.0,  # huge: a 50 MB body (the client stops reading at its 20 MiB cap)
 }

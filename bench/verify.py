@@ -101,11 +101,13 @@ def compare(
     *,
     until: int,
     now: int | None = None,
+    since: int | None = None,
     unreadable: int = 0,
 ) -> Check:
     """``truth`` = ``sim.truth(include_all=True)``; matches finished after ``until`` may be
-    stored or not (never required). A match stored although it finishes after ``now`` (the
-    simulated time at the end) was saved with a guessed score: a problem."""
+    stored or not (never required), and so may matches announced before ``since`` (the
+    collector's first poll: it cannot know what happened before it ran). A match stored
+    although it finishes after ``now`` (the end) was saved with a guessed score: a problem."""
     everything = {int(t["id"]): t for t in truth}
     check = Check(unreadable=unreadable)
     rows = list(stored)
@@ -122,7 +124,7 @@ def compare(
             check.phantoms += 1
             check._problem(f"match {event_id} stocké mais jamais joué")
     for event_id, t in everything.items():
-        required = t["finished_at"] <= until
+        required = t["finished_at"] <= until and (since is None or t["announced_at"] >= since)
         check.expected += required
         match = first.get(event_id)
         if match is None:
