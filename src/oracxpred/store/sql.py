@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -38,6 +38,9 @@ PAGE = 2000
 """Rows per keyset page of ``iter_matches`` (no connection is held between pages)."""
 
 _BACKENDS = {"postgresql": "postgresql", "sqlite": "sqlite", "mysql": "mysql", "mariadb": "mysql"}
+
+if TYPE_CHECKING:
+    from oracxpred.store.sql_bulk import CopyResult, CopyRows
 
 M, T, H = schema.matches, schema.tracking, schema.heartbeats
 
@@ -123,6 +126,23 @@ class SqlStore(Store):
         with self._guard("Import des matchs"), self._engine.begin() as conn:
             written = copy_insert(conn, matches)
         return written, len(matches) - written
+
+    @property
+    def copies_lines(self) -> bool:
+        """Whether ``copy_lines`` is available (PostgreSQL)."""
+        return self._engine.dialect.name == "postgresql"
+
+    def copy_lines(self, rows: CopyRows) -> CopyResult:
+        """Store a chunk of preformatted rows (imports, ``copy_format``); PostgreSQL only.
+
+        The rows whose id is new are written in file order, in one transaction; rows PostgreSQL
+        refuses come back in ``CopyResult.refused`` with their line instead of failing the chunk.
+        """
+        from oracxpred.store.sql_bulk import copy_lines
+
+        self._ready()
+        with self._guard("Import des matchs"):
+            return copy_lines(self._engine, rows)
 
     def stored_ids(self, event_ids: Iterable[int]) -> set[int]:
         wanted = sorted(set(event_ids))

@@ -1,29 +1,45 @@
-"""PostgreSQL bulk path of imports: COPY into a temporary table, then one INSERT … SELECT.
+"""PostgreSQL bulk paths of imports.
 
-COPY streams rows without per-row statements; the INSERT keeps the store's promise (unique
-``event_id``, ``ON CONFLICT DO NOTHING``) and the file's order (``seq``).
+``copy_insert``: matches → binary COPY into a temporary table → one INSERT … SELECT … ON
+CONFLICT DO NOTHING (kept for callers holding ``FinishedMatch`` objects).
+
+``copy_lines``: rows already formatted for ``COPY (FORMAT csv)`` (``copy_format``), one
+transaction a chunk. The ids already stored are looked up first, the others are COPYed straight
+into ``matches``: no staging table, no per-row INSERT, about half the server time of the staged
+path. Two things can still go wrong and neither loses or aborts anything:
+
+* another writer (the collector) commits one of the ids between the look-up and the COPY: the
+  unique index refuses the COPY, the transaction rolls back, and the chunk goes through the
+  staged path, whose ON CONFLICT DO NOTHING counts that row as already stored;
+* PostgreSQL refuses a row (a constraint the original app's database adds, a value our checks
+  let through): the chunk is halved until the row is alone, and that row is reported with its
+  line and PostgreSQL's reason.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
+import psycopg
 import sqlalchemy as sa
 
 from oracxpred.core.records import FinishedMatch
 from oracxpred.store import schema
+from oracxpred.store.copy_format import COPY_OPTIONS
 from oracxpred.store.sql_rows import match_tuple
 
 STAGE = "oracxpred_import_stage"
+_NAMES = ", ".join(schema.INSERT_COLUMNS)
 
 
-def _stage_ddl(dialect: sa.Dialect) -> str:
+def _stage_ddl(dialect: sa.Dialect, seq: str = "BIGINT") -> str:
     columns = ", ".join(
         f"{name} {schema.matches.c[name].type.compile(dialect=dialect)}"
         for name in schema.INSERT_COLUMNS
     )
     # ON COMMIT DROP: the stage never outlives the transaction, even on a pooled connection.
-    return f"CREATE TEMPORARY TABLE {STAGE} (seq BIGINT, {columns}) ON COMMIT DROP"
+    return f"CREATE TEMPORARY TABLE {STAGE} (seq {seq}, {columns}) ON COMMIT DROP"
 
 
 def _copy_types(dialect: sa.Dialect) -> list[str]:
@@ -33,20 +49,109 @@ def _copy_types(dialect: sa.Dialect) -> list[str]:
     ]
 
 
+def _cursor(conn: sa.Connection) -> psycopg.Cursor[tuple[object, ...]]:
+    driver = conn.connection.driver_connection
+    assert isinstance(driver, psycopg.Connection)
+    return driver.cursor()
+
+
 def copy_insert(conn: sa.Connection, matches: Sequence[FinishedMatch]) -> int:
     """Write the matches not stored yet; returns how many were written."""
-    names = ", ".join(schema.INSERT_COLUMNS)
-    driver = conn.connection.driver_connection
-    assert driver is not None
-    with driver.cursor() as cursor:  # type: ignore[attr-defined]
+    with _cursor(conn) as cursor:
         cursor.execute(_stage_ddl(conn.dialect))
         # Binary COPY with declared types: ~5 µs a row here, against ~25 in text format.
-        with cursor.copy(f"COPY {STAGE} (seq, {names}) FROM STDIN (FORMAT BINARY)") as copy:
+        with cursor.copy(f"COPY {STAGE} (seq, {_NAMES}) FROM STDIN (FORMAT BINARY)") as copy:
             copy.set_types(_copy_types(conn.dialect))
             for seq, match in enumerate(matches):
                 copy.write_row((seq, *match_tuple(match)))
         cursor.execute(
-            f"INSERT INTO matches ({names}) SELECT {names} FROM {STAGE} ORDER BY seq "
+            f"INSERT INTO matches ({_NAMES}) SELECT {_NAMES} FROM {STAGE} ORDER BY seq "
             "ON CONFLICT (event_id) DO NOTHING"
         )
         return int(cursor.rowcount)
+
+
+@dataclass
+class CopyRows:
+    """A chunk of rows in file order: COPY lines (no newline), their ids and file lines."""
+
+    lines: list[str] = field(default_factory=list)
+    event_ids: list[int] = field(default_factory=list)
+    line_numbers: list[int] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+
+@dataclass
+class CopyResult:
+    written: int = 0
+    duplicates: int = 0
+    refused: list[tuple[int, str]] = field(default_factory=list)  # (line, French reason)
+
+    def add(self, other: CopyResult) -> None:
+        self.written += other.written
+        self.duplicates += other.duplicates
+        self.refused += other.refused
+
+
+def copy_lines(engine: sa.Engine, rows: CopyRows) -> CopyResult:
+    """Store the rows whose id is new, in file order, in one transaction when nothing races."""
+    if not rows:
+        return CopyResult()
+    with engine.connect() as conn:
+        try:
+            with conn.begin(), _cursor(conn) as cursor:
+                return _copy_new(cursor, rows)
+        except (psycopg.DataError, psycopg.IntegrityError):
+            # A unique violation (lost race) or a refused row: the staged path sorts out both.
+            return _staged(conn, rows)
+
+
+def _copy_new(cursor: psycopg.Cursor[tuple[object, ...]], rows: CopyRows) -> CopyResult:
+    cursor.execute(
+        "SELECT event_id FROM matches WHERE event_id = ANY(%s::bigint[])",
+        (rows.event_ids,),
+        binary=True,
+    )
+    stored = {row[0] for row in cursor}
+    lines = rows.lines
+    if stored or len(set(rows.event_ids)) != len(rows.event_ids):
+        lines = []
+        for event_id, line in zip(rows.event_ids, rows.lines, strict=True):
+            if event_id not in stored:
+                stored.add(event_id)  # a repeat further down the chunk: the first one wins
+                lines.append(line)
+    if lines:
+        with cursor.copy(f"COPY matches ({_NAMES}) FROM STDIN ({COPY_OPTIONS})") as copy:
+            copy.write("\n".join(lines).encode("utf-8") + b"\n")
+    return CopyResult(written=len(lines), duplicates=len(rows) - len(lines))
+
+
+def _staged(conn: sa.Connection, rows: CopyRows) -> CopyResult:
+    """COPY into a temporary table, INSERT … ON CONFLICT DO NOTHING; halve on a refused row."""
+    try:
+        with conn.begin(), _cursor(conn) as cursor:
+            cursor.execute(_stage_ddl(conn.dialect, seq="BIGSERIAL"))
+            with cursor.copy(f"COPY {STAGE} ({_NAMES}) FROM STDIN ({COPY_OPTIONS})") as copy:
+                copy.write("\n".join(rows.lines).encode("utf-8") + b"\n")
+            cursor.execute(
+                f"INSERT INTO matches ({_NAMES}) SELECT {_NAMES} FROM {STAGE} ORDER BY seq "
+                "ON CONFLICT (event_id) DO NOTHING"
+            )
+            written = int(cursor.rowcount)
+        return CopyResult(written=written, duplicates=len(rows) - written)
+    except (psycopg.DataError, psycopg.IntegrityError) as exc:
+        if len(rows) == 1:
+            return CopyResult(refused=[(rows.line_numbers[0], _refusal(exc))])
+    result = CopyResult()
+    half = len(rows) // 2
+    for part in (slice(0, half), slice(half, None)):
+        piece = CopyRows(rows.lines[part], rows.event_ids[part], rows.line_numbers[part])
+        result.add(_staged(conn, piece))
+    return result
+
+
+def _refusal(exc: psycopg.Error) -> str:
+    detail = exc.diag.message_primary or str(exc).split("\n", 1)[0]
+    return f"refusée par PostgreSQL : {detail}"

@@ -11,6 +11,7 @@ import contextlib
 import re
 from collections.abc import Iterator
 
+import psycopg
 import sqlalchemy as sa
 
 from oracxpred.errors import (
@@ -169,5 +170,5 @@ def guard(what: str, target: str, secrets: tuple[str, ...]) -> Iterator[None]:
         yield
     except StoreError:
         raise
-    except (sa.exc.SQLAlchemyError, OSError) as exc:
+    except (sa.exc.SQLAlchemyError, psycopg.Error, OSError) as exc:  # psycopg: raw COPY paths
         raise translate(exc, what, target, secrets) from None

@@ -3,8 +3,9 @@
 Both go through ``core.rows`` (the one text form of a match), so an import reads files of the
 original app as well as ours, and an export is byte-compatible with the CSV store. An import
 never aborts on a bad row: the row is reported with its line number and skipped. It is
-idempotent (the store's unique ``event_id`` does the work) and fast: rows go to the store in
-chunks of ``CHUNK`` through ``bulk_insert`` when the store has one (PostgreSQL COPY).
+idempotent (the store's unique ``event_id`` does the work) and fast: on PostgreSQL, plain
+lines skip ``row_to_match`` and go to COPY as they are (``transfer_copy``); elsewhere rows go
+to the store in chunks of ``CHUNK``.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from typing import Any
 
 from tqdm import tqdm
 
-from oracxpred.core.records import MATCH_COLUMNS, ORIGINAL_COLUMNS, FinishedMatch
-from oracxpred.core.rows import RowError, match_to_row, row_to_match
-from oracxpred.errors import StoreCorrupted, StoreNotWritable
+from oracxpred.core.records import MATCH_COLUMNS, FinishedMatch
+from oracxpred.core.rows import match_to_row
+from oracxpred.errors import StoreNotWritable
 from oracxpred.store.base import Store
+from oracxpred.store.import_rows import count_lines, read_header, records, reference
 
 CHUNK = 50_000
 """Rows per store call: large enough for COPY to pay off, small enough to bound memory."""
@@ -47,16 +49,17 @@ class ImportReport:
     def rows_per_s(self) -> float:
         return self.read / self.elapsed_s if self.elapsed_s > 0 else 0.0
 
+    def reject(self, line: int, reason: str) -> None:
+        """Count a bad row; the first ``REJECTIONS_KEPT`` are listed."""
+        self.rejected += 1
+        if len(self.rejections) < REJECTIONS_KEPT:
+            self.rejections.append((line, reason))
+
     def summary(self) -> str:
         return (
             f"Import de {self.path} : {self.read} ligne(s) lue(s), {self.saved} enregistrée(s), "
             f"{self.duplicates} déjà présente(s), {self.rejected} rejetée(s)"
         )
-
-
-def _count_lines(path: Path) -> int:
-    with path.open("rb") as f:
-        return sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b""))
 
 
 def _write(store: Store, batch: Sequence[FinishedMatch], report: ImportReport) -> None:
@@ -70,26 +73,6 @@ def _write(store: Store, batch: Sequence[FinishedMatch], report: ImportReport) -
     report.duplicates += already
 
 
-def _reject(report: ImportReport, line: int, reason: str) -> None:
-    report.rejected += 1
-    if len(report.rejections) < REJECTIONS_KEPT:
-        report.rejections.append((line, reason))
-
-
-def _header(path: Path) -> list[str]:
-    try:
-        with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
-            header = [name.strip() for name in next(csv.reader(f), [])]
-    except (OSError, csv.Error) as exc:
-        raise StoreCorrupted(f"Fichier à importer illisible {path} : {exc}.") from None
-    missing = [name for name in ORIGINAL_COLUMNS if name not in header]
-    if missing:
-        raise StoreCorrupted(
-            f"{path} n'est pas un fichier de matchs : colonne(s) absente(s) {', '.join(missing)}."
-        )
-    return header
-
-
 def import_csv(
     path: Path | str, store: Store, progress: bool = True, *, chunk: int = CHUNK
 ) -> ImportReport:
@@ -97,12 +80,17 @@ def import_csv(
     path = Path(path)
     report = ImportReport(path)
     started = time.monotonic()
-    header = _header(path)
-    total = max(0, _count_lines(path) - 1)
+    header = read_header(path)
+    total = max(0, count_lines(path) - 1)
     with tqdm(
         total=total, unit=" lignes", desc="Import", file=sys.stderr, disable=not progress
     ) as bar:
-        _import_rows(path, header, store, report, bar, chunk)
+        if getattr(store, "copies_lines", False):
+            from oracxpred.store.transfer_copy import import_by_copy
+
+            import_by_copy(path, header, store, report, bar, chunk)
+        else:
+            _import_rows(path, header, store, report, bar, chunk)
     report.elapsed_s = time.monotonic() - started
     return report
 
@@ -110,37 +98,24 @@ def import_csv(
 def _import_rows(
     path: Path, header: list[str], store: Store, report: ImportReport, bar: tqdm[Any], chunk: int
 ) -> None:
-    """``row_to_match`` on each row, ``chunk`` rows per store call."""
-    width, batch = len(header), []
-    # surrogateescape: a row with invalid UTF-8 is rejected alone, the import goes on.
-    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
-        reader = csv.reader(f)
-        next(reader, None)
-        line = reader.line_num
-        for cells in reader:
-            start, line = line + 1, reader.line_num
-            if not cells:
-                continue
-            report.read += 1
-            if len(cells) != width:
-                _reject(report, start, f"{len(cells)} cellule(s) au lieu de {width}")
-                continue
-            try:
-                "".join(cells).encode("utf-8")
-            except UnicodeEncodeError:
-                _reject(report, start, "encodage invalide (UTF-8 attendu)")
-                continue
-            try:
-                batch.append(row_to_match(dict(zip(header, cells, strict=True))))
-            except RowError as exc:
-                _reject(report, start, exc.reason)
-            if len(batch) >= chunk:
-                _write(store, batch, report)
-                bar.update(report.read - bar.n)
-                batch = []
-        if batch:
+    """The reference path: ``row_to_match`` on each row, ``chunk`` rows per store call."""
+    batch: list[FinishedMatch] = []
+    for start, cells, _ in records(path):
+        if not cells:
+            continue
+        report.read += 1
+        match = reference(cells, header)
+        if isinstance(match, str):
+            report.reject(start, match)
+            continue
+        batch.append(match)
+        if len(batch) >= chunk:
             _write(store, batch, report)
-        bar.update(report.read - bar.n)
+            bar.update(report.read - bar.n)
+            batch = []
+    if batch:
+        _write(store, batch, report)
+    bar.update(report.read - bar.n)
 
 
 def export_csv(store: Store, path: Path | str, progress: bool = False) -> int:

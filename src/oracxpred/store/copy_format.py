@@ -1,0 +1,228 @@
+"""CSV file lines → PostgreSQL ``COPY … (FORMAT csv)`` lines, for imports. No I/O.
+
+``row_to_match`` costs ~16 µs a row on the reference machine, most of an import's time. A file
+written by the CSV store or by the original app is almost entirely canonical: every cell is
+already in a form that PostgreSQL's own parsers read to exactly the value ``row_to_match``
+would produce. ``LineConverter`` recognises such a line with one regular expression and hands
+it to COPY as is (or with a few cells rewritten); any other line (quotes, unusual numbers or
+dates, neutralised text, bad cells…) returns None and takes the reference path:
+``csv.reader`` → ``row_to_match`` → ``copy_line``.
+
+Why "the same value" holds for a line the expressions accept:
+
+* integers are ASCII digits, at most 9 (``integer``) or 18 (``bigint``) of them: never out of
+  range, and ``int()`` and PostgreSQL read them alike (leading zeros, ``-0``);
+* prices are plain decimals, at most 15 digits on each side of the point: Python and
+  PostgreSQL both parse them with a correctly rounded strtod, so to the same double; a triple
+  holding a zero or an empty cell is written empty (``row_to_match``: no odds), never partly;
+* timestamps are ``YYYY-MM-DD[T ]HH:MM:SS[.ffffff][Z]`` with a real calendar date (leap years
+  included) and 1-6 fraction digits: ``fromisoformat`` and PostgreSQL (session ``TimeZone`` is
+  UTC, as ``row_to_match`` reads a zone-less time) agree on the instant;
+* text cells hold no comma, quote, line break, NUL, undecodable byte (surrogate escape) and do
+  not start with ``'`` (the neutralising quote ``row_to_match`` may remove): they are the
+  stored text verbatim. Empty text is not NULL thanks to ``FORCE_NOT_NULL`` (``COPY_OPTIONS``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from oracxpred.core.outcome import outcome_of
+from oracxpred.core.records import MATCH_COLUMNS, ORIGINAL_COLUMNS, FinishedMatch, Score
+
+TEXT_COLUMNS = ("league", "team1", "team2", "status")
+COPY_OPTIONS = f"FORMAT csv, FORCE_NOT_NULL ({', '.join(TEXT_COLUMNS)})"
+"""Options of the COPY the lines are written for (all of ``MATCH_COLUMNS``, in order)."""
+
+INT4_RANGE = (-(2**31), 2**31 - 1)
+INT8_RANGE = (-(2**63), 2**63 - 1)
+INT4_COLUMNS = ("score1", "score2", "halftime_score1", "halftime_score2")
+INT8_COLUMNS = ("event_id", "league_id", "sport_id", "team1_id", "team2_id")
+
+# -- the canonical cells ------------------------------------------------------------------------
+
+_LEAP = r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
+_DATE = (
+    r"(?!0000)(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+    rf"|{_LEAP}-02-29)"
+)
+_TIME = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,6})?"
+_STAMP = rf"{_DATE}[T ]{_TIME}Z?"
+_INT4 = r"-?[0-9]{1,9}"
+_INT8 = r"-?[0-9]{1,18}"
+_PRICE = r"(?:[1-9][0-9]{0,14}(?:\.[0-9]{1,15})?|0\.(?=0*[1-9])[0-9]{1,15})"  # > 0
+_NUMBER = r"[0-9]{1,15}(?:\.[0-9]{1,15})?"  # ≥ 0
+_TEXT = "(?!')[^,\"\r\n\x00\udc80-\udcff]*"
+
+# Cell patterns per column: (strict, lenient). A line matching the strict pattern is stored
+# verbatim; one matching only the lenient pattern needs ``_fix`` first.
+_STRICT_ODDS = rf"(?:{_PRICE},{_PRICE},{_PRICE}|,,)"
+_LENIENT_ODDS = rf"(?:{_NUMBER})?,(?:{_NUMBER})?,(?:{_NUMBER})?"
+_CELLS: dict[str, tuple[str, str]] = {
+    "timestamp_utc": (_STAMP, _STAMP),
+    "event_id": (f"({_INT8})", f"({_INT8})"),
+    "league": (_TEXT, _TEXT),
+    "team1": (_TEXT, _TEXT),
+    "team2": (_TEXT, _TEXT),
+    "odds_1,odds_x,odds_2": (_STRICT_ODDS, _LENIENT_ODDS),
+    "score1": (_INT4, _INT4),
+    "score2": (_INT4, _INT4),
+    "status": (_TEXT, _TEXT),
+    "outcome": ("[12N]", "[12NnXx]?"),
+    "start_time_utc": (f"(?:{_STAMP})?", f"(?:{_STAMP})?"),
+    "league_id": (f"(?:{_INT8})?", f"(?:{_INT8})?"),
+    "sport_id": (f"(?:{_INT8})?", f"(?:{_INT8})?"),
+    "team1_id": (f"(?:{_INT8})?", f"(?:{_INT8})?"),
+    "team2_id": (f"(?:{_INT8})?", f"(?:{_INT8})?"),
+    "odds_at_utc": (f"(?:{_STAMP})?", f"(?:{_STAMP})?"),
+    "opening_odds_1,opening_odds_x,opening_odds_2": (_STRICT_ODDS, _LENIENT_ODDS),
+    "opening_odds_at_utc": (f"(?:{_STAMP})?", f"(?:{_STAMP})?"),
+    "halftime_score1,halftime_score2": (f"(?:{_INT4},{_INT4}|,)", f"(?:{_INT4})?,(?:{_INT4})?"),
+    "finish_source": ("(?:feed|results)", "(?i:feed|results)?"),
+}
+assert ",".join(_CELLS) == ",".join(MATCH_COLUMNS)
+
+_ORIGINAL_SUFFIX = "," * (len(MATCH_COLUMNS) - len(ORIGINAL_COLUMNS)) + "feed"
+"""The 13 columns the original app did not have: all empty, finish source ``feed``."""
+
+
+def _line_pattern(columns: Sequence[str], which: int) -> re.Pattern[str]:
+    cells = []
+    for group, patterns in _CELLS.items():
+        if group.split(",")[0] not in columns:
+            break
+        cells.append(patterns[which])
+    return re.compile(",".join(cells))
+
+
+class LineConverter:
+    """Built once from a file's header; ``convert`` is the per-line fast path.
+
+    Only the exact headers of the CSV store (``MATCH_COLUMNS``) and of the original app
+    (``ORIGINAL_COLUMNS``) have one; for any other header ``enabled`` is False.
+    """
+
+    def __init__(self, header: Sequence[str]) -> None:
+        columns = tuple(header)
+        self.enabled = columns in (MATCH_COLUMNS, ORIGINAL_COLUMNS)
+        self._original = columns == ORIGINAL_COLUMNS
+        self._strict = _line_pattern(columns, 0).fullmatch if self.enabled else None
+        self._lenient = _line_pattern(columns, 1).fullmatch if self.enabled else None
+
+    def convert(self, line: str) -> tuple[int, str] | None:
+        """``(event_id, COPY line without its newline)``, or None: take the reference path.
+
+        ``line`` is one physical line of the file, with or without its line ending.
+        """
+        if self._strict is None or self._lenient is None:
+            return None
+        content = line.rstrip("\r\n")
+        found = self._strict(content)
+        if found is None:
+            found = self._lenient(content)
+            if found is None:
+                return None
+            content = _fix(content, self._original)
+        if self._original:
+            content += _ORIGINAL_SUFFIX
+        return int(found.group(1)), content
+
+
+def _fix(content: str, original: bool) -> str:
+    """Rewrite what the lenient pattern let through to what ``row_to_match`` would store."""
+    cells = content.split(",")
+    _fix_odds(cells, 5)
+    outcome = cells[11].upper()
+    if outcome == "X":
+        outcome = "N"
+    elif not outcome:
+        outcome = outcome_of(Score(int(cells[8]), int(cells[9]))).value
+    cells[11] = outcome
+    if not original:
+        _fix_odds(cells, 18)
+        if not cells[22] or not cells[23]:
+            cells[22] = cells[23] = ""
+        cells[24] = cells[24].lower() or "feed"
+    return ",".join(cells)
+
+
+def _fix_odds(cells: list[str], first: int) -> None:
+    """A zero or an empty price means no odds: the three cells become empty."""
+    if not all(cell and float(cell) > 0 for cell in cells[first : first + 3]):
+        cells[first : first + 3] = ["", "", ""]
+
+
+# -- the reference path's matches -----------------------------------------------------------
+
+
+def sql_value_error(match: FinishedMatch) -> str | None:
+    """Why the SQL schema cannot hold ``match`` exactly (French), or None when it can.
+
+    ``row_to_match`` accepts any integer and any text; ``integer`` and ``bigint`` columns do
+    not, and PostgreSQL refuses NUL in text. Without this check such a row would stop a
+    whole import, or worse (a binary COPY used to wrap 9999999999 into an ``integer``).
+    """
+    for name in INT8_COLUMNS + INT4_COLUMNS:
+        value = _int_value(match, name)
+        low, high = INT4_RANGE if name in INT4_COLUMNS else INT8_RANGE
+        if value is not None and not low <= value <= high:
+            return f"{name} hors des limites de la base : {value}"
+    for name in TEXT_COLUMNS:
+        if "\x00" in getattr(match, name):
+            return f"{name} contient un caractère NUL, refusé par la base"
+    return None
+
+
+def _int_value(match: FinishedMatch, name: str) -> int | None:
+    if name == "halftime_score1":
+        return match.halftime.home if match.halftime else None
+    if name == "halftime_score2":
+        return match.halftime.away if match.halftime else None
+    value: int | None = getattr(match, name)
+    return value
+
+
+def copy_line(match: FinishedMatch) -> str:
+    """``match`` as a COPY line (``MATCH_COLUMNS`` order, no newline); see ``COPY_OPTIONS``."""
+    odds, opening, half = match.odds, match.opening_odds, match.halftime
+    none = (None, None, None)
+    odds = (odds.home, odds.draw, odds.away) if odds else none
+    opening = (opening.home, opening.draw, opening.away) if opening else none
+    cells = [
+        match.collected_at.isoformat(),
+        str(match.event_id),
+        _quoted(match.league),
+        _quoted(match.team1),
+        _quoted(match.team2),
+        *_prices(*odds),
+        str(match.score1),
+        str(match.score2),
+        _quoted(match.status),
+        match.outcome.value,
+        match.start_time.isoformat() if match.start_time else "",
+        _optional(match.league_id),
+        _optional(match.sport_id),
+        _optional(match.team1_id),
+        _optional(match.team2_id),
+        match.odds_at.isoformat() if match.odds_at else "",
+        *_prices(*opening),
+        match.opening_odds_at.isoformat() if match.opening_odds_at else "",
+        _optional(half.home if half else None),
+        _optional(half.away if half else None),
+        match.finish_source.value,
+    ]
+    return ",".join(cells)
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _prices(*values: float | None) -> tuple[str, ...]:
+    return tuple("" if v is None else repr(float(v)) for v in values)
+
+
+def _optional(value: int | None) -> str:
+    return "" if value is None else str(value)

@@ -1,0 +1,132 @@
+"""The PostgreSQL import pipeline: a reading thread turns the file into COPY-ready chunks while
+the calling thread writes the previous chunk (``SqlStore.copy_lines``).
+
+The server parses and indexes one chunk while Python reads the next, so an import costs about
+the larger of the two rather than their sum. Plain lines of the two known headers go to COPY
+as they are (``copy_format.LineConverter``); any other record takes the reference path
+(``row_to_match``, then ``copy_format.copy_line``), so both accept, refuse and store alike.
+Every report counter is updated by the calling thread, chunk after chunk, in file order.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tqdm import tqdm
+
+from oracxpred.store.copy_format import LineConverter, copy_line, sql_value_error
+from oracxpred.store.import_rows import records, reference
+from oracxpred.store.sql_bulk import CopyRows
+
+if TYPE_CHECKING:
+    from oracxpred.store.sql import SqlStore
+    from oracxpred.store.transfer import ImportReport
+
+QUEUED = 2
+"""Chunks read ahead of the writer: enough to keep it busy, bounded memory."""
+
+
+@dataclass
+class _Chunk:
+    rows: CopyRows = field(default_factory=CopyRows)
+    read: int = 0
+    rejections: list[tuple[int, str]] = field(default_factory=list)
+
+
+def import_by_copy(
+    path: Path,
+    header: list[str],
+    store: SqlStore,
+    report: ImportReport,
+    bar: tqdm[Any],
+    chunk: int,
+) -> None:
+    reader = _Reader(path, header, chunk)
+    reader.start()
+    try:
+        for part in reader:
+            result = store.copy_lines(part.rows)
+            report.read += part.read
+            report.saved += result.written
+            report.duplicates += result.duplicates
+            for line, reason in sorted(part.rejections + result.refused):
+                report.reject(line, reason)
+            bar.update(part.read)
+    finally:
+        reader.stop()
+
+
+def chunks(path: Path, header: list[str], size: int) -> Iterator[_Chunk]:
+    """The file as chunks of at most ``size`` rows to store (and the rows refused on the way)."""
+    converter = LineConverter(header)
+    current = _Chunk()
+    for start, cells, fast in records(path, converter.convert if converter.enabled else None):
+        rows = current.rows
+        if fast is not None:
+            rows.event_ids.append(fast[0])
+            rows.lines.append(fast[1])
+            rows.line_numbers.append(start)
+            current.read += 1
+        elif cells:
+            current.read += 1
+            match = reference(cells, header)
+            reason = match if isinstance(match, str) else sql_value_error(match)
+            if reason is not None:
+                current.rejections.append((start, reason))
+                continue
+            assert not isinstance(match, str)
+            rows.event_ids.append(match.event_id)
+            rows.lines.append(copy_line(match))
+            rows.line_numbers.append(start)
+        if len(rows) >= size:
+            yield current
+            current = _Chunk()
+    if current.read:
+        yield current
+
+
+class _Reader(threading.Thread):
+    """Runs ``chunks`` ahead of the writer; iterating it yields them (or raises its error)."""
+
+    def __init__(self, path: Path, header: list[str], size: int) -> None:
+        super().__init__(name="oracxpred-import-lecture", daemon=True)
+        self._source = chunks(path, header, size)
+        self._queue: queue.Queue[_Chunk | BaseException | None] = queue.Queue(QUEUED)
+        self._stopping = threading.Event()
+        self._ended = False
+
+    def run(self) -> None:
+        try:
+            for part in self._source:
+                if self._stopping.is_set():
+                    break
+                self._queue.put(part)
+        except BaseException as exc:  # noqa: BLE001 - handed to the writer, raised there
+            self._queue.put(exc)
+            return
+        finally:
+            self._source.close()
+        self._queue.put(None)
+
+    def __iter__(self) -> Iterator[_Chunk]:
+        while not self._ended:
+            item = self._queue.get()
+            if item is None or isinstance(item, BaseException):
+                self._ended = True
+                if item is not None:
+                    raise item
+                return
+            yield item
+
+    def stop(self) -> None:
+        """Make the thread end (the writer failed or is done) and wait for it."""
+        self._stopping.set()
+        while not self._ended:  # unblock a put, up to the thread's last item
+            item = self._queue.get()
+            self._ended = item is None or isinstance(item, BaseException)
+        self.join()
