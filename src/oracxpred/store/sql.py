@@ -12,8 +12,9 @@ Quirks of this backend only (the contract lives in ``base.py``):
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -129,20 +130,33 @@ class SqlStore(Store):
 
     @property
     def copies_lines(self) -> bool:
-        """Whether ``copy_lines`` is available (PostgreSQL)."""
+        """Whether ``copy_session`` is available (PostgreSQL)."""
         return self._engine.dialect.name == "postgresql"
 
-    def copy_lines(self, rows: CopyRows) -> CopyResult:
-        """Store a chunk of preformatted rows (imports, ``copy_format``); PostgreSQL only.
+    @contextlib.contextmanager
+    def copy_session(self) -> Iterator[Callable[[CopyRows, bool], CopyResult]]:
+        """One connection for a whole import; yields ``write(rows, look_up)`` (PostgreSQL).
 
-        The rows whose id is new are written in file order, in one transaction; rows PostgreSQL
-        refuses come back in ``CopyResult.refused`` with their line instead of failing the chunk.
+        ``write`` stores a chunk of preformatted rows (``copy_format``): the rows whose id is
+        new, in file order, in one transaction; rows PostgreSQL refuses come back in
+        ``CopyResult.refused`` with their line instead of failing the chunk. ``look_up=False``
+        skips looking up the stored ids first (see ``sql_bulk.copy_lines``).
         """
         from oracxpred.store.sql_bulk import copy_lines
 
         self._ready()
         with self._guard("Import des matchs"):
-            return copy_lines(self._engine, rows)
+            conn = self._engine.connect()
+
+        def write(rows: CopyRows, look_up: bool) -> CopyResult:
+            with self._guard("Import des matchs"):
+                return copy_lines(conn, rows, look_up=look_up)
+
+        try:
+            yield write
+        finally:
+            with self._guard("Import des matchs"):
+                conn.close()
 
     def stored_ids(self, event_ids: Iterable[int]) -> set[int]:
         wanted = sorted(set(event_ids))

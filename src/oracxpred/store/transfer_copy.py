@@ -12,20 +12,22 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from tqdm import tqdm
 
 from oracxpred.store.copy_format import LineConverter, copy_line, sql_value_error
 from oracxpred.store.import_rows import records, reference
-from oracxpred.store.sql_bulk import CopyRows
+from oracxpred.store.sql_bulk import CopyResult, CopyRows
 
 if TYPE_CHECKING:
     from oracxpred.store.sql import SqlStore
     from oracxpred.store.transfer import ImportReport
+
+T = TypeVar("T")
 
 QUEUED = 2
 """Chunks read ahead of the writer: enough to keep it busy, bounded memory."""
@@ -46,22 +48,34 @@ def import_by_copy(
     bar: tqdm[Any],
     chunk: int,
 ) -> None:
-    reader = _Reader(path, header, chunk)
+    reader = Reader(chunks(path, header, chunk))
     reader.start()
     try:
-        for part in reader:
-            result = store.copy_lines(part.rows)
-            report.read += part.read
-            report.saved += result.written
-            report.duplicates += result.duplicates
-            for line, reason in sorted(part.rejections + result.refused):
-                report.reject(line, reason)
-            bar.update(part.read)
+        with store.copy_session() as write:
+            _write_all(reader, write, report, bar)
     finally:
         reader.stop()
 
 
-def chunks(path: Path, header: list[str], size: int) -> Iterator[_Chunk]:
+def _write_all(
+    reader: Iterable[_Chunk],
+    write: Callable[[CopyRows, bool], CopyResult],
+    report: ImportReport,
+    bar: tqdm[Any],
+) -> None:
+    look_up = False  # optimistic until a chunk meets stored rows (a re-import)
+    for part in reader:
+        result = write(part.rows, look_up)
+        look_up = result.met_stored
+        report.read += part.read
+        report.saved += result.written
+        report.duplicates += result.duplicates
+        for line, reason in sorted(part.rejections + result.refused):
+            report.reject(line, reason)
+        bar.update(part.read)
+
+
+def chunks(path: Path, header: list[str], size: int) -> Generator[_Chunk, None, None]:
     """The file as chunks of at most ``size`` rows to store (and the rows refused on the way)."""
     converter = LineConverter(header)
     current = _Chunk()
@@ -84,19 +98,22 @@ def chunks(path: Path, header: list[str], size: int) -> Iterator[_Chunk]:
             rows.lines.append(copy_line(match))
             rows.line_numbers.append(start)
         if len(rows) >= size:
+            rows.prepare()
             yield current
             current = _Chunk()
     if current.read:
+        current.rows.prepare()
         yield current
 
 
-class _Reader(threading.Thread):
-    """Runs ``chunks`` ahead of the writer; iterating it yields them (or raises its error)."""
+class Reader(threading.Thread, Generic[T]):
+    """Runs ``source`` (``chunks``) ahead of the writer, at most ``QUEUED`` items ahead;
+    iterating the reader yields them, or raises the source's error in the writer's thread."""
 
-    def __init__(self, path: Path, header: list[str], size: int) -> None:
+    def __init__(self, source: Generator[T, None, None]) -> None:
         super().__init__(name="oracxpred-import-lecture", daemon=True)
-        self._source = chunks(path, header, size)
-        self._queue: queue.Queue[_Chunk | BaseException | None] = queue.Queue(QUEUED)
+        self._source = source
+        self._queue: queue.Queue[T | BaseException | None] = queue.Queue(QUEUED)
         self._stopping = threading.Event()
         self._ended = False
 
@@ -113,7 +130,7 @@ class _Reader(threading.Thread):
             self._source.close()
         self._queue.put(None)
 
-    def __iter__(self) -> Iterator[_Chunk]:
+    def __iter__(self) -> Iterator[T]:
         while not self._ended:
             item = self._queue.get()
             if item is None or isinstance(item, BaseException):
