@@ -133,6 +133,12 @@ def test_original_timestamps_are_read_as_utc(text):
     assert moment.tzinfo is UTC
 
 
+@pytest.mark.parametrize("text", ["0001-01-01T00:30:00+01:00", "9999-12-31T23:30:00-01:00"])
+def test_a_time_outside_the_calendar_in_utc_is_a_row_error(text):
+    with pytest.raises(RowError, match="date invalide"):
+        parse_utc(text)
+
+
 def test_original_row_with_only_twelve_columns_is_read():
     m = row_to_match(_original_row())
     assert m.event_id == 612345678

@@ -74,11 +74,11 @@ def parse_utc(text: str) -> datetime:
     value = text.strip()
     try:
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: 0001-01-01T00:00+01:00 is year 0 in UTC
         raise RowError(f"date invalide : {_show(text)}") from None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 def match_to_row(m: FinishedMatch) -> dict[str, str]:
