@@ -112,22 +112,6 @@ class SqlStore(Store):
                 duplicates.append(match.event_id)
         return SaveReport(saved=tuple(saved), duplicates=tuple(duplicates))
 
-    def bulk_insert(self, matches: Sequence[FinishedMatch]) -> tuple[int, int]:
-        """Insert a large chunk (imports) in one transaction: ``(written, already stored)``.
-
-        PostgreSQL: binary COPY into a temporary table, then one INSERT … SELECT … ON CONFLICT
-        DO NOTHING; elsewhere ``save_matches``.
-        """
-        if self._engine.dialect.name != "postgresql":
-            report = self.save_matches(matches)
-            return len(report.saved), len(report.duplicates)
-        from oracxpred.store.sql_bulk import copy_insert
-
-        self._ready()
-        with self._guard("Import des matchs"), self._engine.begin() as conn:
-            written = copy_insert(conn, matches)
-        return written, len(matches) - written
-
     @property
     def copies_lines(self) -> bool:
         """Whether ``copy_session`` is available (PostgreSQL)."""

@@ -1,74 +1,48 @@
-"""PostgreSQL bulk paths of imports.
+"""PostgreSQL bulk path of imports: ``copy_lines``.
 
-``copy_insert``: matches → binary COPY into a temporary table → one INSERT … SELECT … ON
-CONFLICT DO NOTHING (kept for callers holding ``FinishedMatch`` objects).
-
-``copy_lines``: rows already formatted for ``COPY (FORMAT csv)`` (``copy_format``), one
-transaction a chunk. The ids already stored are looked up first, the others are COPYed straight
-into ``matches``: no staging table, no per-row INSERT, about half the server time of the staged
-path. Two things can still go wrong and neither loses or aborts anything:
+Rows come already formatted for ``COPY (FORMAT csv)`` (``copy_format``), one transaction a
+chunk, COPYed straight into ``matches``: no staging table, no per-row INSERT, about half the
+server time of COPY into a temporary table + INSERT … SELECT … ON CONFLICT. A fresh import
+COPYs without asking which ids are stored; once a chunk meets a stored id (the COPY fails on
+it at once), the ids of each chunk are looked up first and only the new rows are COPYed.
+Nothing can be lost or abort the import because of one row:
 
 * another writer (the collector) commits one of the ids between the look-up and the COPY: the
   unique index refuses the COPY, the transaction rolls back, and the chunk goes through the
   staged path, whose ON CONFLICT DO NOTHING counts that row as already stored;
 * PostgreSQL refuses a row (a constraint the original app's database adds, a value our checks
-  let through): the chunk is halved until the row is alone, and that row is reported with its
-  line and PostgreSQL's reason.
+  let through): the staged path halves the chunk until the row is alone, and that row is
+  reported with its line and PostgreSQL's reason.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import psycopg
 import sqlalchemy as sa
 
-from oracxpred.core.records import FinishedMatch
 from oracxpred.store import schema
 from oracxpred.store.copy_format import COPY_OPTIONS
-from oracxpred.store.sql_rows import match_tuple
 
 STAGE = "oracxpred_import_stage"
 _NAMES = ", ".join(schema.INSERT_COLUMNS)
 
 
-def _stage_ddl(dialect: sa.Dialect, seq: str = "BIGINT") -> str:
+def _stage_ddl(dialect: sa.Dialect) -> str:
     columns = ", ".join(
         f"{name} {schema.matches.c[name].type.compile(dialect=dialect)}"
         for name in schema.INSERT_COLUMNS
     )
     # ON COMMIT DROP: the stage never outlives the transaction, even on a pooled connection.
-    return f"CREATE TEMPORARY TABLE {STAGE} (seq {seq}, {columns}) ON COMMIT DROP"
-
-
-def _copy_types(dialect: sa.Dialect) -> list[str]:
-    return ["bigint"] + [
-        schema.matches.c[name].type.compile(dialect=dialect).lower()
-        for name in schema.INSERT_COLUMNS
-    ]
+    # seq: the file's order, kept by the INSERT … SELECT.
+    return f"CREATE TEMPORARY TABLE {STAGE} (seq BIGSERIAL, {columns}) ON COMMIT DROP"
 
 
 def _cursor(conn: sa.Connection) -> psycopg.Cursor[tuple[object, ...]]:
     driver = conn.connection.driver_connection
     assert isinstance(driver, psycopg.Connection)
     return driver.cursor()
-
-
-def copy_insert(conn: sa.Connection, matches: Sequence[FinishedMatch]) -> int:
-    """Write the matches not stored yet; returns how many were written."""
-    with _cursor(conn) as cursor:
-        cursor.execute(_stage_ddl(conn.dialect))
-        # Binary COPY with declared types: ~5 µs a row here, against ~25 in text format.
-        with cursor.copy(f"COPY {STAGE} (seq, {_NAMES}) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(_copy_types(conn.dialect))
-            for seq, match in enumerate(matches):
-                copy.write_row((seq, *match_tuple(match)))
-        cursor.execute(
-            f"INSERT INTO matches ({_NAMES}) SELECT {_NAMES} FROM {STAGE} ORDER BY seq "
-            "ON CONFLICT (event_id) DO NOTHING"
-        )
-        return int(cursor.rowcount)
 
 
 @dataclass
@@ -163,7 +137,7 @@ def _staged(conn: sa.Connection, rows: CopyRows) -> CopyResult:
     """COPY into a temporary table, INSERT … ON CONFLICT DO NOTHING; halve on a refused row."""
     try:
         with conn.begin(), _cursor(conn) as cursor:
-            cursor.execute(_stage_ddl(conn.dialect, seq="BIGSERIAL"))
+            cursor.execute(_stage_ddl(conn.dialect))
             with cursor.copy(f"COPY {STAGE} ({_NAMES}) FROM STDIN ({COPY_OPTIONS})") as copy:
                 copy.write(rows.data or _copy_data(rows.lines))
             cursor.execute(

@@ -63,14 +63,9 @@ class ImportReport:
 
 
 def _write(store: Store, batch: Sequence[FinishedMatch], report: ImportReport) -> None:
-    bulk = getattr(store, "bulk_insert", None)
-    if bulk is not None:
-        written, already = bulk(batch)
-    else:
-        result = store.save_matches(batch)
-        written, already = len(result.saved), len(result.duplicates)
-    report.saved += written
-    report.duplicates += already
+    result = store.save_matches(batch)
+    report.saved += len(result.saved)
+    report.duplicates += len(result.duplicates)
 
 
 def import_csv(
