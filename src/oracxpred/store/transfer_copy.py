@@ -76,7 +76,8 @@ def _write_all(
 
 
 def chunks(path: Path, header: list[str], size: int) -> Generator[_Chunk, None, None]:
-    """The file as chunks of at most ``size`` rows to store (and the rows refused on the way)."""
+    """The file as chunks of ``size`` rows read: those to store, and those refused on the way
+    (a file of bad rows then holds at most ``size`` reasons in memory, not all of them)."""
     converter = LineConverter(header)
     current = _Chunk()
     for start, cells, fast in records(path, converter.convert if converter.enabled else None):
@@ -85,19 +86,19 @@ def chunks(path: Path, header: list[str], size: int) -> Generator[_Chunk, None, 
             rows.event_ids.append(fast[0])
             rows.lines.append(fast[1])
             rows.line_numbers.append(start)
-            current.read += 1
-        elif cells:
-            current.read += 1
+        elif not cells:
+            continue  # a blank line
+        else:
             match = reference(cells, header)
             reason = match if isinstance(match, str) else sql_value_error(match)
             if reason is not None:
                 current.rejections.append((start, reason))
-                continue
-            assert not isinstance(match, str)
-            rows.event_ids.append(match.event_id)
-            rows.lines.append(copy_line(match))
-            rows.line_numbers.append(start)
-        if len(rows) >= size:
+            elif not isinstance(match, str):
+                rows.event_ids.append(match.event_id)
+                rows.lines.append(copy_line(match))
+                rows.line_numbers.append(start)
+        current.read += 1
+        if current.read >= size:
             rows.prepare()
             yield current
             current = _Chunk()
