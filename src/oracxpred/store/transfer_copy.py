@@ -1,5 +1,5 @@
 """The PostgreSQL import pipeline: a reading thread turns the file into COPY-ready chunks while
-the calling thread writes the previous chunk (``SqlStore.copy_lines``).
+the calling thread writes the previous chunk (``SqlStore.copy_session``).
 
 The server parses and indexes one chunk while Python reads the next, so an import costs about
 the larger of the two rather than their sum. Plain lines of the two known headers go to COPY
