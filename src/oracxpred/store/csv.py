@@ -31,6 +31,7 @@ from filelock import FileLock, Timeout
 from oracxpred.core.records import FinishedMatch
 from oracxpred.core.rows import RowError, match_to_row, row_to_match
 from oracxpred.errors import StoreNotWritable, StoreUnavailable
+from oracxpred.oserrors import os_reason
 from oracxpred.store.base import Heartbeat, SaveReport, Store, StoreInfo
 from oracxpred.store.csvfile import (
     append_bytes,
@@ -188,7 +189,7 @@ class CsvStore(Store):
         except (FileNotFoundError, NotADirectoryError):
             return
         except OSError as exc:
-            raise StoreUnavailable(f"Lecture impossible de {self.path} : {exc.strerror}") from exc
+            raise StoreUnavailable(f"Lecture impossible de {self.path} : {os_reason(exc)}") from exc
 
     def _read_matches(self, f: BinaryIO) -> Iterator[FinishedMatch]:
         """Rows in file order; the first row of an event id wins, bad rows are warned once."""

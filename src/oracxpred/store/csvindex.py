@@ -16,6 +16,7 @@ from typing import BinaryIO
 from oracxpred.core.records import MATCH_COLUMNS
 from oracxpred.core.rows import RowError, parse_int, parse_utc
 from oracxpred.errors import StoreNotWritable, StoreUnavailable
+from oracxpred.oserrors import os_reason
 from oracxpred.store.csvfile import Layout, Record, iter_records, read_layout
 
 MAX_EXAMPLES = 5
@@ -144,4 +145,4 @@ class CsvIndex:
 
 
 def _unreadable(path: Path, exc: OSError) -> StoreUnavailable:
-    return StoreUnavailable(f"Lecture impossible de {path} : {exc.strerror or exc}")
+    return StoreUnavailable(f"Lecture impossible de {path} : {os_reason(exc)}")
