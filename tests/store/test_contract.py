@@ -133,7 +133,19 @@ def test_describe_probes_the_store(store: Store) -> None:
     assert info.writable
     assert info.row_count == 2
     assert info.schema_version
-    assert info.last_collection is not None
+    assert info.last_collection == beat(5).started_at
+
+
+def test_last_collection_is_the_newest_cycle_else_the_newest_row(store: Store) -> None:
+    """Same meaning on every backend: the newest recorded cycle, whatever it saved; a store
+    filled by an import or another app (no cycle recorded) falls back on its newest row."""
+    assert store.describe().last_collection is None
+    store.save_matches([match(1), match(2)])
+    newest_row = max(m.collected_at for m in store.iter_matches())
+    assert store.describe().last_collection == newest_row
+    store.record_heartbeat(beat(5000, saved=0))  # an empty cycle, days after the rows
+    store.record_heartbeat(beat(4000))
+    assert store.describe().last_collection == beat(5000).started_at
 
 
 def test_context_manager_closes(store: Store) -> None:

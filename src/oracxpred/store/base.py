@@ -45,6 +45,7 @@ class StoreInfo:
     row_count: int
     schema_version: str | None = None
     server_version: str | None = None
+    # Start of the newest recorded cycle; without any, the newest stored row (imports, adoption).
     last_collection: datetime | None = None
     details: tuple[str, ...] = ()  # extra French lines (duplicates adopted, spool size…)
 

@@ -237,13 +237,17 @@ class CsvStore(Store):
         with self._mutex:
             self._sync(repair=False)
             index = self._index
+            try:
+                beats = self._beats.recent(1)
+            except StoreUnavailable:
+                beats = []  # describe() reports, it does not fail: `writable` tells the story
             return StoreInfo(
                 backend=self.backend,
                 target=self.target,
                 writable=self._writable(),
                 row_count=len(index.ids),
                 schema_version="original" if index.schema_version == "original" else "csv-v1",
-                last_collection=index.last_collection,
+                last_collection=beats[0].started_at if beats else index.last_collection,
                 details=tuple(self._details()),
             )
 
