@@ -44,7 +44,9 @@ def _options(self: click.Command, ctx: click.Context, formatter: click.HelpForma
             formatter.write_dl(rows)
 
 
-class FrenchCommand(click.Command):
+class _French(click.Command):
+    """Usage line, option list and help option in French (shared by commands and groups)."""
+
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         _options(self, ctx, formatter)
 
@@ -58,21 +60,16 @@ class FrenchCommand(click.Command):
         return option
 
 
-class FrenchGroup(click.Group):
+class FrenchCommand(_French):
+    pass
+
+
+class FrenchGroup(_French, click.Group):
     command_class = FrenchCommand
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         _options(self, ctx, formatter)
         self.format_commands(ctx, formatter)
-
-    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        _usage(self, ctx, formatter)
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = "Afficher cette aide et quitter."
-        return option
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
