@@ -70,6 +70,7 @@ class Proc:
             stderr=subprocess.STDOUT,
             text=True,
             encoding="utf-8",
+            errors="backslashreplace",  # hostile bytes in the output must not kill the reader
             env=env,
             cwd=cwd,
         )
