@@ -225,3 +225,33 @@ def test_league_stats_agree_with_the_reference(store: Store) -> None:
                 w.with_odds,
             )
             assert g.implied == pytest.approx(w.implied, rel=1e-9)
+
+
+def another_writer(store: Store) -> Store:
+    """A second store object on the same data, as another process would open it."""
+    from oracxpred.store.csv import CsvStore
+    from oracxpred.store.sql import SqlStore
+
+    if isinstance(store, CsvStore):
+        return CsvStore(store.path)
+    assert isinstance(store, SqlStore)
+    return SqlStore(store._engine)
+
+
+def test_tracking_stamp_changes_with_any_writer(store: Store) -> None:
+    """Equal stamps mean the stored state is the one this save wrote; a write by anyone else
+    changes the stamp, even a write of the previous state back."""
+    first = {"version": 1, "matches": [{"team1": "Été \ud800 ✓"}], "saved": [[1, 2]]}
+    stamp = store.save_tracking(first)
+    assert stamp is not None
+    assert store.tracking_stamp() == stamp
+    assert store.tracking_stamp() == stamp  # reading changes nothing
+    assert store.load_tracking() == first  # a lone surrogate comes back exact
+    other = another_writer(store)
+    try:
+        other_stamp = other.save_tracking({"version": 1, "matches": [], "saved": []})
+        assert store.tracking_stamp() == other_stamp != stamp
+        assert store.load_tracking() == {"version": 1, "matches": [], "saved": []}
+        assert other.save_tracking(first) == stamp  # same content, same stamp
+    finally:
+        other.close()

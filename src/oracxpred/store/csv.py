@@ -224,8 +224,11 @@ class CsvStore(Store):
     def load_tracking(self) -> dict[str, Any] | None:
         return self._tracking.load()
 
-    def save_tracking(self, state: dict[str, Any]) -> None:
-        self._tracking.save(state)
+    def save_tracking(self, state: dict[str, Any]) -> bytes:
+        return self._tracking.save(state)
+
+    def tracking_stamp(self) -> bytes | None:
+        return self._tracking.stamp()
 
     def record_heartbeat(self, heartbeat: Heartbeat) -> None:
         self._beats.append(heartbeat)
