@@ -21,6 +21,8 @@ _REASONS = {
     errno.ENAMETOOLONG: "nom de fichier trop long",
     errno.EMFILE: "trop de fichiers ouverts",
     errno.EIO: "erreur d'entrée/sortie du disque",
+    errno.EADDRINUSE: "port déjà utilisé par un autre programme",
+    errno.EADDRNOTAVAIL: "adresse absente de cette machine",
 }
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from oracxpred.core.rows import format_utc, parse_utc
 from oracxpred.errors import StoreCorrupted, StoreUnavailable
+from oracxpred.oserrors import os_reason
 from oracxpred.store.base import Heartbeat
 from oracxpred.store.csvfile import append_bytes, fsync_dir, not_writable, unique_sibling
 from oracxpred.store.statecodec import dumps_state, loads_state
@@ -73,7 +74,7 @@ class TrackingFile:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise StoreUnavailable(f"Lecture impossible de {self.path} : {exc.strerror}") from exc
+            raise StoreUnavailable(f"Lecture impossible de {self.path} : {os_reason(exc)}") from exc
         try:
             state = loads_state(raw)
             if not isinstance(state, dict):
@@ -93,7 +94,7 @@ class TrackingFile:
                 "(copie impossible : %s)",
                 self.path,
                 exc,
-                err.strerror,
+                os_reason(err),
             )
             return
         log.warning(
@@ -150,7 +151,7 @@ class HeartbeatLog:
         except FileNotFoundError:
             return b""
         except OSError as exc:
-            raise StoreUnavailable(f"Lecture impossible de {self.path} : {exc.strerror}") from exc
+            raise StoreUnavailable(f"Lecture impossible de {self.path} : {os_reason(exc)}") from exc
 
     def _ends_with_newline(self) -> bool:
         try:
