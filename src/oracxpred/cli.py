@@ -18,6 +18,7 @@ from oracxpred.clickfr import HELP_OPTION, FrenchCommand, FrenchGroup, run_click
 from oracxpred.config import Settings, load_settings, read_dotenv
 from oracxpred.errors import ConfigError
 from oracxpred.logs import setup_logging
+from oracxpred.oserrors import os_reason
 
 
 def settings_from(values: dict[str, Any]) -> Settings:
@@ -78,7 +79,7 @@ def collect_command(daemon: bool, test_db: bool, verbose: bool, **values: Any) -
         stderr_line(f"Erreur : {exc}")
         return 2
     except OSError as exc:
-        stderr_line(f"Erreur : fichier de log inutilisable ({exc.strerror}).")
+        stderr_line(f"Erreur : fichier de log inutilisable ({os_reason(exc)}).")
         return 2
     if test_db:
         from oracxpred.service import check_store

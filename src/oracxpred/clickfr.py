@@ -15,7 +15,41 @@ def _usage(self: click.Command, ctx: click.Context, formatter: click.HelpFormatt
     formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="Utilisation : ")
 
 
-class FrenchCommand(click.Command):
+_HELP_WORDS = (
+    ("[default: ", "[défaut : "),
+    ("[required]", "[obligatoire]"),
+    ("; required]", "; obligatoire]"),
+    ("[env var: ", "[variable : "),
+)
+_METAVARS = {"INTEGER": "ENTIER", "FLOAT": "NOMBRE", "TEXT": "TEXTE", "PATH": "CHEMIN"}
+
+
+def _french_record(record: tuple[str, str]) -> tuple[str, str]:
+    names, help_text = record
+    for english, french in _HELP_WORDS:
+        help_text = help_text.replace(english, french)
+    words = names.split(" ")
+    return " ".join(_METAVARS.get(w, w) for w in words), help_text
+
+
+def _options(self: click.Command, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+    """Click's option list with its English words (defaults, types) in French."""
+    rows = []
+    for param in self.get_params(ctx):
+        record = param.get_help_record(ctx)
+        if record is not None and not isinstance(param, click.Argument):
+            rows.append(_french_record(record))
+    if rows:
+        with formatter.section("Options"):
+            formatter.write_dl(rows)
+
+
+class _French(click.Command):
+    """Usage line, option list and help option in French (shared by commands and groups)."""
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _options(self, ctx, formatter)
+
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         _usage(self, ctx, formatter)
 
@@ -26,17 +60,16 @@ class FrenchCommand(click.Command):
         return option
 
 
-class FrenchGroup(click.Group):
+class FrenchCommand(_French):
+    pass
+
+
+class FrenchGroup(_French, click.Group):
     command_class = FrenchCommand
 
-    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        _usage(self, ctx, formatter)
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = "Afficher cette aide et quitter."
-        return option
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _options(self, ctx, formatter)
+        self.format_commands(ctx, formatter)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []

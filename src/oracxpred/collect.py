@@ -81,6 +81,10 @@ class Collector:
         self.store = store
         self.client = client or client_for(settings)
         self._owns_client = client is None
+        # The state this collector saved last, with the stamp the store gave for it: while the
+        # store's stamp is unchanged, the next cycle starts from it instead of loading and
+        # checking the stored copy again (the daemon and the web collector run many cycles).
+        self._saved_state: tuple[object, TrackerState] | None = None
 
     def close(self) -> None:
         if self._owns_client:
@@ -144,7 +148,10 @@ class Collector:
             report.duplicates = len(result.duplicates)
             report.saved = [m for m in to_save if m.event_id in saved_ids]
             state = confirm_saved(state, [*result.saved, *result.duplicates], now)
-        self.store.save_tracking(state.to_dict())
+        self._saved_state = None  # a save that fails leaves nothing known in the store
+        stamp = self.store.save_tracking(state.to_dict())
+        if stamp is not None:
+            self._saved_state = (stamp, state)
         tally = counts(state)
         report.tracked, report.pending = tally.tracked, tally.pending
         for match in report.saved:
@@ -183,6 +190,15 @@ class Collector:
             log.warning(messages.DEGRADED.format(count=report.spooled, spool=spool.spool_target))
 
     def _load_state(self) -> TrackerState:
+        """The stored tracker state: the one saved last by this collector when the store's
+        stamp shows nobody replaced it since (another process, a lease takeover, a spool
+        replay all change the stamp), else loaded and checked afresh."""
+        saved, self._saved_state = self._saved_state, None
+        if saved is not None:
+            stamp = self.store.tracking_stamp()
+            if stamp is not None and stamp == saved[0]:
+                self._saved_state = saved
+                return saved[1]
         raw = self.store.load_tracking()
         if raw is None:
             return TrackerState()

@@ -35,6 +35,7 @@ from oracxpred import defaults
 from oracxpred.config import Settings
 from oracxpred.errors import LeaseUnavailable
 from oracxpred.logs import get_logger
+from oracxpred.oserrors import os_reason
 
 log = get_logger("lease")
 
@@ -137,7 +138,7 @@ class FileLease(Lease):
                     return False
                 except OSError as exc:
                     raise LeaseUnavailable(
-                        f"verrou de collecte {self.lock_path} inutilisable : {exc.strerror}"
+                        f"verrou de collecte {self.lock_path} inutilisable : {os_reason(exc)}"
                     ) from None
                 self._since = _now()
             self._write_info()
@@ -156,7 +157,9 @@ class FileLease(Lease):
             os.replace(tmp, self.info_path)
         except OSError as exc:
             if not self._info_warned:
-                log.warning("Détails du verrou non écrits (%s) : %s", self.info_path, exc.strerror)
+                log.warning(
+                    "Détails du verrou non écrits (%s) : %s", self.info_path, os_reason(exc)
+                )
                 self._info_warned = True
 
     def holder(self) -> Holder | None:

@@ -74,9 +74,12 @@ class GuardedStore(Store):
         with self.write_lock:
             return self.inner.save_matches(matches)
 
-    def save_tracking(self, state: dict[str, Any]) -> None:
+    def save_tracking(self, state: dict[str, Any]) -> object | None:
         with self.write_lock:
-            self.inner.save_tracking(state)
+            return self.inner.save_tracking(state)
+
+    def tracking_stamp(self) -> object | None:
+        return self.inner.tracking_stamp()
 
     def record_heartbeat(self, heartbeat: Heartbeat) -> None:
         with self.write_lock:

@@ -13,7 +13,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +22,8 @@ from bench.drive import FAULT_ENV
 from bench.verify import Check, compare, csv_matches, sql_matches
 
 from tests.helpers import REPO, free_port, need, port_open, wait_until
+from tests.service.support import Proc
+from tests.service.support import clean_env as service_env
 
 START = "Démarrage de la collecte..."
 SUCCESS = "Collecte terminée avec succès"
@@ -35,43 +36,17 @@ LINE = re.compile(
 
 
 def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ORACXPRED_")}
-    env.pop("DATABASE_URL", None)
-    env["PYTHONUNBUFFERED"] = "1"
-    env.update(FAULT_ENV)  # short timeouts and few retries: faults cost little wall time
-    env.update(extra or {})
-    return env
+    # Short timeouts and few retries: faults cost little wall time.
+    return service_env({**FAULT_ENV, **(extra or {})})
 
 
-class Collector:
+class Collector(Proc):
     """A ``collector_service.py`` process; its merged output is read by a thread."""
 
     def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
-        self.popen = subprocess.Popen(
-            [sys.executable, str(REPO / "collector_service.py"), *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            encoding="utf-8",
-            errors="backslashreplace",
-            env=clean_env(env),
-            cwd=REPO,
+        super().__init__(
+            [sys.executable, str(REPO / "collector_service.py"), *args], clean_env(env)
         )
-        self.lines: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.popen.stdout is not None
-        for line in self.popen.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.lines)
-
-    def count(self, needle: str) -> int:
-        return sum(needle in line for line in list(self.lines))
 
     def ends(self) -> int:
         """Cycles finished so far, successful or not."""
@@ -82,11 +57,7 @@ class Collector:
         return self.popen.poll() is None
 
     def wait(self, timeout: float = 120) -> int:
-        code = self.popen.wait(timeout)
-        self._reader.join(10)
-        assert self.popen.stdout is not None
-        self.popen.stdout.close()
-        return code
+        return super().wait(timeout)
 
     def kill(self) -> int:
         if self.popen.poll() is None:

@@ -264,11 +264,6 @@ def test_csv_edited_by_hand_with_extra_cells_and_a_torn_line(tmp_path):
         json.loads((tmp_path / "m.tracking.json").read_text())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lease.py : le verrou de collecte sur un dossier en lecture seule donne la raison "
-    "de l'OS en anglais (« Read-only file system ») au lieu d'une raison française",
-)
 def test_read_only_folder_reason_is_french(tmp_path):
     data = tmp_path / "donnees"
     data.mkdir()

@@ -11,6 +11,8 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from bench.common import pg_database
+
 from tests.helpers import REPO, need, port_open
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -21,16 +23,8 @@ MARIA_HOST = "127.0.0.1"
 def postgres_database() -> Iterator[str]:
     """A fresh PostgreSQL database for one test, dropped afterwards; yields its URL."""
     need(port_open("127.0.0.1", 5432), "PostgreSQL absent sur 127.0.0.1:5432")
-    import psycopg
-
-    name = f"oracxpred_svc_{secrets.token_hex(4)}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with pg_database("oracxpred_svc") as url:
+        yield url
 
 
 @contextlib.contextmanager
@@ -70,6 +64,7 @@ class Proc:
             stderr=subprocess.STDOUT,
             text=True,
             encoding="utf-8",
+            errors="backslashreplace",  # hostile bytes in the output must not kill the reader
             env=env,
             cwd=cwd,
         )

@@ -34,6 +34,16 @@ def test_every_command_has_french_help(command, capsys):
     out = capsys.readouterr().out
     assert "Utilisation :" in out
     assert "Afficher cette aide et quitter." in out
+    for english in ("[default:", "required]", "INTEGER", "FLOAT", " TEXT ", "Usage:"):
+        assert english not in out, (command, english)
+
+
+def test_sub_commands_help_has_no_click_english(capsys):
+    for args in (["db", "upgrade", "--help"], ["db", "status", "--help"], ["--help"]):
+        assert main(args) == 0
+        out = capsys.readouterr().out
+        assert "[default:" not in out, args
+        assert "INTEGER" not in out, args
 
 
 def test_unknown_command_is_a_french_usage_error():

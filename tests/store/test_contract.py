@@ -133,7 +133,19 @@ def test_describe_probes_the_store(store: Store) -> None:
     assert info.writable
     assert info.row_count == 2
     assert info.schema_version
-    assert info.last_collection is not None
+    assert info.last_collection == beat(5).started_at
+
+
+def test_last_collection_is_the_newest_cycle_else_the_newest_row(store: Store) -> None:
+    """Same meaning on every backend: the newest recorded cycle, whatever it saved; a store
+    filled by an import or another app (no cycle recorded) falls back on its newest row."""
+    assert store.describe().last_collection is None
+    store.save_matches([match(1), match(2)])
+    newest_row = max(m.collected_at for m in store.iter_matches())
+    assert store.describe().last_collection == newest_row
+    store.record_heartbeat(beat(5000, saved=0))  # an empty cycle, days after the rows
+    store.record_heartbeat(beat(4000))
+    assert store.describe().last_collection == beat(5000).started_at
 
 
 def test_context_manager_closes(store: Store) -> None:
@@ -213,3 +225,33 @@ def test_league_stats_agree_with_the_reference(store: Store) -> None:
                 w.with_odds,
             )
             assert g.implied == pytest.approx(w.implied, rel=1e-9)
+
+
+def another_writer(store: Store) -> Store:
+    """A second store object on the same data, as another process would open it."""
+    from oracxpred.store.csv import CsvStore
+    from oracxpred.store.sql import SqlStore
+
+    if isinstance(store, CsvStore):
+        return CsvStore(store.path)
+    assert isinstance(store, SqlStore)
+    return SqlStore(store._engine)
+
+
+def test_tracking_stamp_changes_with_any_writer(store: Store) -> None:
+    """Equal stamps mean the stored state is the one this save wrote; a write by anyone else
+    changes the stamp, even a write of the previous state back."""
+    first = {"version": 1, "matches": [{"team1": "Été \ud800 ✓"}], "saved": [[1, 2]]}
+    stamp = store.save_tracking(first)
+    assert stamp is not None
+    assert store.tracking_stamp() == stamp
+    assert store.tracking_stamp() == stamp  # reading changes nothing
+    assert store.load_tracking() == first  # a lone surrogate comes back exact
+    other = another_writer(store)
+    try:
+        other_stamp = other.save_tracking({"version": 1, "matches": [], "saved": []})
+        assert store.tracking_stamp() == other_stamp != stamp
+        assert store.load_tracking() == {"version": 1, "matches": [], "saved": []}
+        assert other.save_tracking(first) == stamp  # same content, same stamp
+    finally:
+        other.close()

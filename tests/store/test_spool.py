@@ -266,3 +266,29 @@ def test_open_store_without_database_url_is_the_csv_store(tmp_path: Path) -> Non
     store: Store = open_store(Settings(csv_path=tmp_path / "m.csv"))
     with store:
         assert isinstance(store, CsvStore)
+
+
+def test_tracking_stamp_is_given_only_while_the_primary_holds_the_state(
+    postgresql_url: str, proxy: TcpProxy, tmp_path: Path
+) -> None:
+    """The collector reuses its in-memory state only on a stamp: never while the database is
+    down or a state waits in the spool, and the replay's push of the spooled state changes it."""
+    proxy.restore()
+    with spooling(proxied(postgresql_url, proxy), tmp_path) as store:
+        stamp = store.save_tracking({"cycle": 1})
+        assert stamp is not None
+        assert store.tracking_stamp() == stamp
+        proxy.cut()
+        assert store.tracking_stamp() is None  # the outage is noticed here
+        assert store.degraded
+        assert store.save_tracking({"cycle": 2}) is None  # into the spool
+        assert store.tracking_stamp() is None
+        proxy.restore()
+        assert store.save_tracking({"cycle": 3}) is None  # mirrored in the spool too
+        assert store.save_matches([match(1)]).saved == (1,)  # replays, empties the spool
+        assert store.pending_spool_rows() == 0
+        assert store.tracking_stamp() not in (None, stamp)
+        assert store.load_tracking() == {"cycle": 3}
+        again = store.save_tracking({"cycle": 4})
+        assert again is not None
+        assert store.tracking_stamp() == again

@@ -3,13 +3,22 @@ hostile events. Expected values were read from the capture files by hand."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import re
 from collections import Counter
 
 import pytest
 
-from oracxpred.core.parse import MAX_NAME_LENGTH, EventRejected, parse_event, parse_feed
+from oracxpred.core.parse import (
+    EVENT_FIELDS,
+    MAX_NAME_LENGTH,
+    EventRejected,
+    parse_event,
+    parse_feed,
+    raw_events_of,
+)
 from oracxpred.core.records import FeedEvent, Odds1X2, Phase, Rejection, Score
 from oracxpred.errors import FeedFormatError
 
@@ -549,3 +558,96 @@ def test_rejections_keep_input_order_and_good_events_survive():
     result = parse_feed(body({"Value": raws}))
     assert [e.event_id for e in result.events] == [2, 4]
     assert [r.event_id for r in result.rejections] == [1, None, 3, None]
+
+
+# The fast decoding path (tests/unit/test_properties.py compares it on arbitrary input) -----
+
+
+class Recording(dict):
+    """A raw event that notes every top-level key read from it."""
+
+    def __init__(self, data: dict, seen: set[str]) -> None:
+        super().__init__(data)
+        self.seen = seen
+
+    def get(self, key, default=None):
+        self.seen.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self.seen.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key):
+        self.seen.add(key)
+        return super().__contains__(key)
+
+
+def test_event_fields_name_every_field_the_parser_reads(fixtures_dir):
+    """The fast path keeps only ``EVENT_FIELDS``: a field read but not kept would always look
+    absent there."""
+    seen: set[str] = set()
+    for name in CAPTURES:
+        for raw in raw_events_of(payload_of(fixtures_dir, name), fast=False):
+            if isinstance(raw, dict):
+                with contextlib.suppress(EventRejected):
+                    parse_event(Recording(raw, seen))
+    for changes in ({"F": True, "SC": {"FS": {"S1": 2}, "GS": 1, "PS": []}}, {"L": ""}):
+        parse_event(Recording(good(**changes), seen))
+    assert seen <= set(EVENT_FIELDS)
+    assert seen >= {"I", "O1", "O2", "L", "LE", "SC", "E", "F", "GNS", "S", "U"}
+
+
+@pytest.mark.parametrize("name", sorted(CAPTURES))
+def test_fast_path_reads_every_capture_like_the_reference(fixtures_dir, name):
+    payload = payload_of(fixtures_dir, name)
+    fast = [parse_event_or_reason(raw) for raw in raw_events_of(payload)]
+    reference = [parse_event_or_reason(raw) for raw in raw_events_of(payload, fast=False)]
+    assert fast == reference
+
+
+def parse_event_or_reason(raw):
+    try:
+        return parse_event(raw)
+    except EventRejected as exc:
+        return exc.event_id, exc.reason
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        # Bytes in fields the fast path skips are still checked.
+        (b'{"Value":[{"I":1,"AE":"\xc3\x28"}]}', "pas de l'UTF-8 valide (octet 23)"),
+        (b'{"Value":[{"I":1,"O1R":"\xed\xa0\x80"}]}', "pas de l'UTF-8 valide (octet 24)"),
+        (b'{"Value":[{"I":1,"AE":[1,]}]}', "contenu qui n'est pas du JSON (ligne 1, colonne 26)"),
+        (b'{"Value":[{"I":1,"AE":"x', "réponse tronquée"),
+        (b'{"Value":[{"I":1}]} {}', "contenu qui n'est pas du JSON (ligne 1, colonne 21)"),
+    ],
+)
+def test_fast_path_leaves_the_errors_to_the_reference_path(payload, message):
+    with pytest.raises(FeedFormatError, match=re.escape(message)):
+        parse_feed(payload)
+
+
+def test_fast_path_reads_values_the_typed_decoder_accepts_like_json():
+    """Big integers stay integers, a BOM is skipped, NaN goes through ``json`` (which reads it),
+    and a repeated key keeps its last value, as ``json`` does."""
+    big = parse_feed(body({"Value": [good(S=10**40)]}))
+    assert big.rejections[0].reason == "champ S hors limites (entier démesuré)"
+    assert parse_feed(b"\xef\xbb\xbf" + body({"Value": [good()]})).events == (parse_event(good()),)
+    nan = body({"Value": [good(E=[{"G": 1, "T": 1, "C": math.nan}])]})
+    assert parse_feed(nan).events[0].odds is None
+    twice = b'{"Value":[{"I":1,"I":7,"O1":"a","O2":"b","L":"l"}]}'
+    assert parse_feed(twice).events[0].event_id == 7
+
+
+def test_a_giant_number_in_a_field_never_read_no_longer_fails_the_poll():
+    """The one known difference: ``json`` refuses integers of more than 4,300 digits anywhere,
+    the fast path skips the fields it does not read. Where it is read, it is still refused."""
+    event = body({"Value": [good()]})[:-3] + b',"AE":' + b"9" * 5000 + b"}]}"
+    assert parse_feed(event).events == (parse_event(good()),)
+    with pytest.raises(FeedFormatError, match="nombre hors limites"):
+        raw_events_of(event, fast=False)
+    read = body({"Value": [good()]})[:-3] + b',"S":' + b"9" * 5000 + b"}]}"
+    with pytest.raises(FeedFormatError, match=re.escape("JSON illisible (nombre hors limites)")):
+        parse_feed(read)

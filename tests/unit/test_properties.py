@@ -10,7 +10,13 @@ from hypothesis import strategies as st
 
 from oracxpred.core.finish import MAX_SCORE, phase_of, score_of
 from oracxpred.core.outcome import outcome_of
-from oracxpred.core.parse import MAX_NAME_LENGTH, EventRejected, parse_event, parse_feed
+from oracxpred.core.parse import (
+    MAX_NAME_LENGTH,
+    EventRejected,
+    parse_event,
+    parse_feed,
+    raw_events_of,
+)
 from oracxpred.core.records import Outcome, ParseResult, Phase, Score
 from oracxpred.errors import FeedFormatError
 
@@ -221,3 +227,68 @@ def test_valid_events_are_kept_as_given(event_id, name, start, game_state):
     )
     expected = {128: Phase.PREMATCH, 1: Phase.FINISHED, None: Phase.LIVE}[game_state]
     assert event.phase is expected
+
+
+# The fast decoding path (msgspec) and the reference one (json) -----------------------------
+
+
+def both_paths(payload: bytes) -> tuple[object, object]:
+    """What each decoding path makes of ``payload``: the error's text, or each event parsed
+    (a ``FeedEvent``, or the rejection's id and reason)."""
+
+    def run(fast: bool) -> object:
+        try:
+            raws = raw_events_of(payload, fast=fast)
+        except FeedFormatError as exc:
+            return str(exc)
+        out: list[object] = []
+        for raw in raws:
+            try:
+                out.append(parse_event(raw))
+            except EventRejected as exc:
+                out.append((exc.event_id, exc.reason))
+        return out
+
+    return run(True), run(False)
+
+
+@HEAVY
+@given(st.lists(hostile(events), max_size=6), st.sampled_from([None, True, False, 1, "x"]))
+def test_fast_path_reads_every_answer_like_the_reference(raws, success):
+    envelope: dict[str, object] = {"Value": raws}
+    if success is not None:
+        envelope["Success"] = success
+    for text in (json.dumps(envelope), json.dumps(envelope, ensure_ascii=False)):
+        fast, reference = both_paths(text.encode("utf-8", errors="surrogatepass"))
+        assert fast == reference
+
+
+@HEAVY
+@given(
+    st.lists(hostile(events), min_size=1, max_size=3),
+    st.integers(min_value=0),
+    st.binary(min_size=1, max_size=3),
+    st.booleans(),
+)
+def test_fast_path_fails_a_damaged_answer_like_the_reference(raws, where, junk, cut):
+    """Cut or overwrite bytes anywhere (invalid UTF-8 in a field the fast path skips, broken
+    JSON, truncation): same events or the same French error as the reference path."""
+    data = json.dumps({"Value": raws}, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    at = where % len(data)
+    damaged = data[:at] if cut else data[:at] + junk + data[at + len(junk) :]
+    fast, reference = both_paths(damaged)
+    assert fast == reference
+
+
+@FAST
+@given(json_values, json_values)
+def test_fast_path_ignores_what_the_reference_ignores(skipped, value):
+    """Top-level fields other than Value/Success, and event fields never read."""
+    payload = json.dumps(
+        {
+            "Error": skipped,
+            "Value": [{"I": 5, "O1": "a", "O2": "b", "L": "l", "AE": skipped, "X": value}],
+        }
+    )
+    fast, reference = both_paths(payload.encode("utf-8", errors="surrogatepass"))
+    assert fast == reference

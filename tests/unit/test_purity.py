@@ -42,6 +42,7 @@ ALLOWED_STDLIB = frozenset(
         "unicodedata",
     }
 )
+ALLOWED_THIRD_PARTY = frozenset({"msgspec"})  # JSON decoding only (core/parse.py)
 ALLOWED_PROJECT = ("oracxpred.core", "oracxpred.errors", "oracxpred.defaults")
 FORBIDDEN_BUILTINS = frozenset(
     {"open", "print", "input", "exec", "eval", "compile", "__import__", "breakpoint"}
@@ -51,7 +52,7 @@ TIME_FUNCTIONS = frozenset({"time", "time_ns", "monotonic", "perf_counter", "sle
 
 
 def _allowed(module: str) -> bool:
-    if module in ALLOWED_STDLIB:
+    if module in ALLOWED_STDLIB or module in ALLOWED_THIRD_PARTY:
         return True
     return any(module == p or module.startswith(p + ".") for p in ALLOWED_PROJECT)
 

@@ -65,7 +65,7 @@ def phase_of(raw_event: Mapping[str, Any]) -> Phase:
     board (the hand-trimmed capture carries ``GNS`` on a match at 3-1: goals mean it started).
     Anything else is LIVE, including ``GS`` 2 (break) and 64."""
     sc = raw_event.get("SC")
-    if not isinstance(sc, Mapping):
+    if not isinstance(sc, dict) and not isinstance(sc, Mapping):
         sc = {}
     game_state = sc.get("GS")
     if not _is_int(game_state):
@@ -118,8 +118,11 @@ def odds_1x2(markets: object) -> Odds1X2 | None:
         return None
     found: dict[int, object] = {}
     for entry in markets:
-        if not isinstance(entry, Mapping) or not _is_int(group := entry.get("G")) or group != 1:
-            continue
+        if not isinstance(entry, dict) and not isinstance(entry, Mapping):
+            continue  # (the dict test first: a Mapping test on each entry is costly)
+        group = entry.get("G")
+        if group != 1 or not _is_int(group):
+            continue  # most entries are other markets: the cheap test first
         kind = entry.get("T")
         if _is_int(kind) and kind in (1, 2, 3) and kind not in found:
             blocked = entry.get("B") not in (None, False, 0)

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from oracxpred.clickfr import HELP_OPTION, FrenchCommand
+from oracxpred.oserrors import os_reason
 from oracxpred.simulator.catalog import CATALOG
 from oracxpred.simulator.server import start_simulator
 
@@ -91,7 +92,7 @@ def feed_sim(
             unpublished_rate=unpublished_rate,
         )
     except OSError as exc:
-        click.echo(f"Erreur : impossible d'écouter sur {host}:{port} ({exc.strerror}).", err=True)
+        click.echo(f"Erreur : impossible d'écouter sur {host}:{port} ({os_reason(exc)}).", err=True)
         return 1
     clock = "manuelle" if manual_clock else f"accélérée ×{speed:g}"
     click.echo(

@@ -45,6 +45,7 @@ class StoreInfo:
     row_count: int
     schema_version: str | None = None
     server_version: str | None = None
+    # Start of the newest recorded cycle; without any, the newest stored row (imports, adoption).
     last_collection: datetime | None = None
     details: tuple[str, ...] = ()  # extra French lines (duplicates adopted, spool size…)
 
@@ -91,6 +92,10 @@ class Store(abc.ABC):
       a retry could not complete), and costs O(batch), not O(rows stored).
     * ``load_tracking`` returns exactly what the last ``save_tracking`` stored (a JSON-able
       dict), or ``None`` before the first save.
+    * ``save_tracking`` returns a *stamp* of what it stored, or None; ``tracking_stamp``
+      returns the stamp of what is stored now, or None when it cannot tell. Equal stamps mean
+      the stored state is exactly the one that save wrote (whoever wrote since, the stamps
+      differ), so a caller that kept that state in memory may skip ``load_tracking``.
     * Errors: ``StoreUnavailable`` (transient: the database is down) lets the caller spool;
       ``StoreNotWritable`` and ``StoreCorrupted`` are terminal for the cycle. No other
       exception escapes; messages are French and hold no password.
@@ -120,8 +125,12 @@ class Store(abc.ABC):
         """The tracker state saved last, or None."""
 
     @abc.abstractmethod
-    def save_tracking(self, state: dict[str, Any]) -> None:
-        """Replace the tracker state atomically."""
+    def save_tracking(self, state: dict[str, Any]) -> object | None:
+        """Replace the tracker state atomically; the stamp of what was stored, or None."""
+
+    def tracking_stamp(self) -> object | None:
+        """The stamp of the tracker state stored now; None when unknown (the default)."""
+        return None
 
     @abc.abstractmethod
     def record_heartbeat(self, heartbeat: Heartbeat) -> None:

@@ -31,6 +31,7 @@ from filelock import FileLock, Timeout
 from oracxpred.core.records import FinishedMatch
 from oracxpred.core.rows import RowError, match_to_row, row_to_match
 from oracxpred.errors import StoreNotWritable, StoreUnavailable
+from oracxpred.oserrors import os_reason
 from oracxpred.store.base import Heartbeat, SaveReport, Store, StoreInfo
 from oracxpred.store.csvfile import (
     append_bytes,
@@ -188,7 +189,7 @@ class CsvStore(Store):
         except (FileNotFoundError, NotADirectoryError):
             return
         except OSError as exc:
-            raise StoreUnavailable(f"Lecture impossible de {self.path} : {exc.strerror}") from exc
+            raise StoreUnavailable(f"Lecture impossible de {self.path} : {os_reason(exc)}") from exc
 
     def _read_matches(self, f: BinaryIO) -> Iterator[FinishedMatch]:
         """Rows in file order; the first row of an event id wins, bad rows are warned once."""
@@ -223,8 +224,11 @@ class CsvStore(Store):
     def load_tracking(self) -> dict[str, Any] | None:
         return self._tracking.load()
 
-    def save_tracking(self, state: dict[str, Any]) -> None:
-        self._tracking.save(state)
+    def save_tracking(self, state: dict[str, Any]) -> bytes:
+        return self._tracking.save(state)
+
+    def tracking_stamp(self) -> bytes | None:
+        return self._tracking.stamp()
 
     def record_heartbeat(self, heartbeat: Heartbeat) -> None:
         self._beats.append(heartbeat)
@@ -236,13 +240,17 @@ class CsvStore(Store):
         with self._mutex:
             self._sync(repair=False)
             index = self._index
+            try:
+                beats = self._beats.recent(1)
+            except StoreUnavailable:
+                beats = []  # describe() reports, it does not fail: `writable` tells the story
             return StoreInfo(
                 backend=self.backend,
                 target=self.target,
                 writable=self._writable(),
                 row_count=len(index.ids),
                 schema_version="original" if index.schema_version == "original" else "csv-v1",
-                last_collection=index.last_collection,
+                last_collection=beats[0].started_at if beats else index.last_collection,
                 details=tuple(self._details()),
             )
 

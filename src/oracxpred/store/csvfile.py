@@ -8,7 +8,6 @@ complete record ends and later reads only what other processes appended after it
 from __future__ import annotations
 
 import csv
-import errno
 import io
 import os
 from collections.abc import Iterator
@@ -19,27 +18,16 @@ from typing import BinaryIO
 
 from oracxpred.core.records import MATCH_COLUMNS, ORIGINAL_COLUMNS
 from oracxpred.errors import StoreCorrupted, StoreNotWritable
+from oracxpred.oserrors import os_reason
 
 BOM = b"\xef\xbb\xbf"
 NEW_FILE_TERMINATOR = "\r\n"  # the csv module's default (excel dialect), as the original app
 OUR_HEADER = ",".join(MATCH_COLUMNS).encode()
 
-_REASONS = {
-    errno.ENOSPC: "disque plein",
-    errno.EDQUOT: "quota disque dépassé",
-    errno.EROFS: "système de fichiers en lecture seule",
-    errno.EACCES: "permission refusée",
-    errno.EPERM: "opération non permise",
-    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
-    errno.EEXIST: "un fichier occupe la place d'un dossier",
-    errno.EISDIR: "le chemin désigne un dossier",
-}
-
 
 def not_writable(path: Path, exc: OSError) -> StoreNotWritable:
     """French error for a failed write; the OS reason is translated when known."""
-    reason = _REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
-    return StoreNotWritable(f"Impossible d'écrire dans {path} : {reason}")
+    return StoreNotWritable(f"Impossible d'écrire dans {path} : {os_reason(exc)}")
 
 
 def decode(raw: bytes) -> str:

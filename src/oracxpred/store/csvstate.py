@@ -19,8 +19,10 @@ from typing import Any
 
 from oracxpred.core.rows import format_utc, parse_utc
 from oracxpred.errors import StoreCorrupted, StoreUnavailable
+from oracxpred.oserrors import os_reason
 from oracxpred.store.base import Heartbeat
 from oracxpred.store.csvfile import append_bytes, fsync_dir, not_writable, unique_sibling
+from oracxpred.store.statecodec import dumps_state, loads_state
 
 log = logging.getLogger("oracxpred.store.csv")
 
@@ -50,10 +52,21 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 class TrackingFile:
-    """The tracker's state as one JSON object."""
+    """The tracker's state as one JSON object.
+
+    Its stamp (``save``, ``stamp``) is the file's whole content: comparing a 0.5 MB file with
+    the bytes written last costs far less than decoding and checking it again, and unlike a
+    size, time or inode check it cannot be fooled by another process's write."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+
+    def stamp(self) -> bytes | None:
+        """The file's content; None when it is absent or unreadable (``load`` says why)."""
+        try:
+            return self.path.read_bytes()
+        except OSError:
+            return None
 
     def load(self) -> dict[str, Any] | None:
         try:
@@ -61,9 +74,9 @@ class TrackingFile:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise StoreUnavailable(f"Lecture impossible de {self.path} : {exc.strerror}") from exc
+            raise StoreUnavailable(f"Lecture impossible de {self.path} : {os_reason(exc)}") from exc
         try:
-            state = json.loads(raw.decode("utf-8"))
+            state = loads_state(raw)
             if not isinstance(state, dict):
                 raise ValueError(f"objet JSON attendu, trouvé {type(state).__name__}")
         except (ValueError, RecursionError) as exc:
@@ -81,7 +94,7 @@ class TrackingFile:
                 "(copie impossible : %s)",
                 self.path,
                 exc,
-                err.strerror,
+                os_reason(err),
             )
             return
         log.warning(
@@ -91,13 +104,14 @@ class TrackingFile:
             copy,
         )
 
-    def save(self, state: dict[str, Any]) -> None:
+    def save(self, state: dict[str, Any]) -> bytes:
+        """Replace the file atomically; returns its new content (the stamp)."""
         try:
-            # ASCII escapes keep any string exact, even a lone surrogate from a feed escape.
-            data = json.dumps(state, ensure_ascii=True, separators=(",", ":"))
+            data = dumps_state(state)
         except (TypeError, ValueError) as exc:
             raise StoreCorrupted(f"État du suivi impossible à écrire en JSON : {exc}") from exc
-        atomic_write(self.path, data.encode("ascii"))
+        atomic_write(self.path, data)
+        return data
 
 
 class HeartbeatLog:
@@ -137,7 +151,7 @@ class HeartbeatLog:
         except FileNotFoundError:
             return b""
         except OSError as exc:
-            raise StoreUnavailable(f"Lecture impossible de {self.path} : {exc.strerror}") from exc
+            raise StoreUnavailable(f"Lecture impossible de {self.path} : {os_reason(exc)}") from exc
 
     def _ends_with_newline(self) -> bool:
         try:

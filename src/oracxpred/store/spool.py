@@ -177,16 +177,32 @@ class SpoolingStore(Store):
                 return 0
             return written
 
-    def save_tracking(self, state: dict[str, Any]) -> None:
-        def primary() -> None:
-            self.primary.save_tracking(state)
+    def save_tracking(self, state: dict[str, Any]) -> object | None:
+        """The primary's stamp when the state went there and the spool holds none (the usual
+        case); None otherwise: while a state sits in the spool, callers always load."""
+
+        def primary() -> object | None:
+            stamp = self.primary.save_tracking(state)
             self._mirror.save(state)
             if self.spool.load_tracking() is not None:
                 self.spool.save_tracking(state)  # keep "the spool's state is the newest"
+                return None
+            return stamp
+
+        def spooled() -> None:
+            self.spool.save_tracking(state)
 
         with self._lock:
-            self._call(primary, lambda: self.spool.save_tracking(state))
+            stamp = self._call(primary, spooled)
             self._replay_after_write()
+            return stamp
+
+    def tracking_stamp(self) -> object | None:
+        """The primary's stamp while ``load_tracking`` would read the primary; else None."""
+        with self._lock:
+            if self.degraded or self.spool.load_tracking() is not None:
+                return None
+            return self._call(self.primary.tracking_stamp, lambda: None)
 
     def load_tracking(self) -> dict[str, Any] | None:
         """The spool's state when it has one (the newest), else the primary's; when the

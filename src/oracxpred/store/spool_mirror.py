@@ -11,13 +11,13 @@ from an older state, it never fails a cycle whose data is safe in the database.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from oracxpred.logs import get_logger
+from oracxpred.store.statecodec import dumps_state, loads_state
 
 log = get_logger("store.spool")
 
@@ -31,11 +31,11 @@ class TrackingMirror:
             return
         tmp = None
         try:
-            text = json.dumps(state, ensure_ascii=False, separators=(",", ":"))
+            data = dumps_state(state)
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
             os.replace(tmp, self.path)
@@ -49,8 +49,8 @@ class TrackingMirror:
         if self.path is None:
             return None
         try:
-            state = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            state = loads_state(self.path.read_bytes())
+        except (OSError, ValueError, RecursionError) as exc:
             log.debug("Copie locale de l'état du suivi illisible (%s) : %s", self.path, exc)
             return None
         return state if isinstance(state, dict) else None

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from oracxpred.errors import StoreNotWritable
+from oracxpred.oserrors import os_reason
 from oracxpred.store.base import Store
 
 ALL_HEARTBEATS = 1_000_000
@@ -68,6 +69,6 @@ def drain(primary: Store, spool: Store) -> Store:
         try:
             Path(path).unlink(missing_ok=True)
         except OSError as exc:
-            reason = exc.strerror or exc
+            reason = os_reason(exc)
             raise StoreNotWritable(f"Attente locale {path} impossible à vider : {reason}") from None
     return type(spool)(csv_store.path)  # type: ignore[call-arg]

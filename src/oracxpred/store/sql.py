@@ -13,7 +13,6 @@ Quirks of this backend only (the contract lives in ``base.py``):
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +33,7 @@ from oracxpred.store.base import (
 from oracxpred.store.sql_errors import guard
 from oracxpred.store.sql_rows import heartbeat_row, match_row, row_heartbeat, row_match
 from oracxpred.store.sql_write import ROWS_PER_STATEMENT, chunks, insert_new, tracking_upsert
+from oracxpred.store.statecodec import dumps_state, loads_state
 
 PAGE = 2000
 """Rows per keyset page of ``iter_matches`` (no connection is held between pages)."""
@@ -190,28 +190,37 @@ class SqlStore(Store):
 
     # -- tracking and heartbeats ---------------------------------------------------------------
 
-    def load_tracking(self) -> dict[str, Any] | None:
+    def _tracking_text(self) -> str | None:
         self._ready()
         with self._guard("Lecture de l'état du suivi"), self._engine.connect() as conn:
-            raw = conn.execute(sa.select(T.c.state).where(T.c.id == 1)).scalar()
+            return conn.execute(sa.select(T.c.state).where(T.c.id == 1)).scalar()
+
+    def load_tracking(self) -> dict[str, Any] | None:
+        raw = self._tracking_text()
         if raw is None:
             return None
         try:
-            state = json.loads(raw)
-        except ValueError:
+            state = loads_state(raw)
+        except (ValueError, RecursionError):
             state = None
         if not isinstance(state, dict):
             raise StoreCorrupted("État du suivi illisible dans la table tracking_state.")
         return state
 
-    def save_tracking(self, state: dict[str, Any]) -> None:
+    def tracking_stamp(self) -> str | None:
+        """The stored JSON text itself: fetching it costs far less than decoding it, and the
+        comparison is exact (no version column to keep in step)."""
+        return self._tracking_text()
+
+    def save_tracking(self, state: dict[str, Any]) -> str:
         try:
-            text = json.dumps(state, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+            text = dumps_state(state).decode("utf-8")
         except (TypeError, ValueError) as exc:
             raise StoreError(f"État du suivi non enregistrable en JSON : {exc}") from None
         self._ready()
         with self._guard("Enregistrement de l'état du suivi"), self._engine.begin() as conn:
             conn.execute(tracking_upsert(conn, text))
+        return text
 
     def record_heartbeat(self, heartbeat: Heartbeat) -> None:
         self._ready()

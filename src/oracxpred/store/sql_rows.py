@@ -6,6 +6,7 @@ finish source (those matches were seen finished in the feed), an outcome written
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -119,18 +120,8 @@ def row_match(row: Mapping[str, Any]) -> FinishedMatch:
 
 
 def heartbeat_row(beat: Heartbeat) -> dict[str, Any]:
-    return {
-        "started_at": beat.started_at,
-        "finished_at": beat.finished_at,
-        "ok": beat.ok,
-        "host": beat.host,
-        "pid": beat.pid,
-        "saved": beat.saved,
-        "pending": beat.pending,
-        "duplicates": beat.duplicates,
-        "rejected": beat.rejected,
-        "error": beat.error,
-    }
+    # The table's columns are the dataclass's fields, by name.
+    return dataclasses.asdict(beat)
 
 
 def row_heartbeat(row: Mapping[str, Any]) -> Heartbeat:

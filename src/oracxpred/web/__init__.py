@@ -36,6 +36,7 @@ from flask import Flask, Response
 from oracxpred.config import Settings, load_settings, read_dotenv
 from oracxpred.errors import CollectorError, ConfigError
 from oracxpred.logs import LOGGER_NAME, get_logger, mask_secrets, setup_logging
+from oracxpred.oserrors import os_reason
 from oracxpred.store.base import Store
 from oracxpred.web.state import EXTENSION, WebState, default_lease_describer, utc_now
 
@@ -190,4 +191,4 @@ def _ensure_logging(settings: Settings) -> None:
         setup_logging(settings.verbose, settings.log_file)
     except OSError as exc:
         setup_logging(settings.verbose)
-        log.error("Fichier de log %s inutilisable : %s", settings.log_file, exc.strerror)
+        log.error("Fichier de log %s inutilisable : %s", settings.log_file, os_reason(exc))

@@ -21,6 +21,7 @@ from oracxpred.cli import settings_from, store_options
 from oracxpred.clickfr import HELP_OPTION, FrenchCommand, run_click, stderr_line
 from oracxpred.errors import ConfigError
 from oracxpred.logs import get_logger, setup_logging
+from oracxpred.oserrors import os_reason
 
 log = get_logger("web")
 
@@ -63,7 +64,7 @@ def listen(host: str, port: int) -> socket.socket:
     except socket.gaierror:
         raise OSError(f"adresse inconnue « {host} »") from None
     except OSError as exc:
-        reason = _BIND_ERRORS.get(exc.errno or 0) or exc.strerror or str(exc)
+        reason = _BIND_ERRORS.get(exc.errno or 0) or os_reason(exc)
         raise OSError(f"impossible d'écouter sur {host}:{port} : {reason}") from None
 
 
