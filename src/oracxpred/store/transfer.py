@@ -25,6 +25,7 @@ from tqdm import tqdm
 from oracxpred.core.records import MATCH_COLUMNS, FinishedMatch
 from oracxpred.core.rows import match_to_row
 from oracxpred.errors import StoreNotWritable
+from oracxpred.oserrors import os_reason
 from oracxpred.store.base import Store
 from oracxpred.store.import_rows import count_lines, read_header, records, reference
 
@@ -125,7 +126,7 @@ def export_csv(store: Store, path: Path | str, progress: bool = False) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise StoreNotWritable(f"Export impossible vers {path} : {exc.strerror}.") from None
+        raise StoreNotWritable(f"Export impossible vers {path} : {os_reason(exc)}.") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             writer = csv.writer(f)
@@ -143,7 +144,7 @@ def export_csv(store: Store, path: Path | str, progress: bool = False) -> int:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise StoreNotWritable(f"Export impossible vers {path} : {exc.strerror}.") from None
+        raise StoreNotWritable(f"Export impossible vers {path} : {os_reason(exc)}.") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
