@@ -27,6 +27,7 @@ from oracxpred.core.rows import match_to_row
 from oracxpred.errors import StoreNotWritable
 from oracxpred.oserrors import os_reason
 from oracxpred.store.base import Store
+from oracxpred.store.copy_format import sql_value_error
 from oracxpred.store.import_rows import count_lines, read_header, records, reference
 
 CHUNK = 50_000
@@ -96,11 +97,14 @@ def _import_rows(
 ) -> None:
     """The reference path: ``row_to_match`` on each row, ``chunk`` rows per store call."""
     batch: list[FinishedMatch] = []
+    bounded = store.backend != "csv"  # SQL columns have fixed-size integers
     for start, cells, _ in records(path):
         if not cells:
             continue
         report.read += 1
         match = reference(cells, header)
+        if not isinstance(match, str) and bounded:
+            match = sql_value_error(match) or match
         if isinstance(match, str):
             report.reject(start, match)
             continue
