@@ -65,33 +65,30 @@ def _stored_rows(store: SqlStore) -> list[tuple[object, ...]]:
         return [tuple(row) for row in conn.execute(query)]
 
 
-@HOSTILE
+def _file_of_hostile_rows(
+    header: tuple[str, ...],
+) -> st.SearchStrategy[tuple[tuple[str, ...], list[list[str]]]]:
+    rows = st.lists(hostile_row(width=len(header)), min_size=1, max_size=30)
+    return st.tuples(st.just(header), rows)
+
+
+@settings(HOSTILE, max_examples=120)  # two formats: as many examples as two tests had
 @given(
-    rows=st.lists(hostile_row(), min_size=1, max_size=30),
+    file=st.sampled_from([MATCH_COLUMNS, ORIGINAL_COLUMNS]).flatmap(_file_of_hostile_rows),
     newline=st.sampled_from(["\n", "\r\n"]),
     chunk=st.sampled_from([3, 50_000]),
 )
-def test_our_format_is_stored_exactly_as_the_reference_reads_it(
-    postgresql_store: SqlStore, tmp_path: Path, rows: list[list[str]], newline: str, chunk: int
+def test_both_formats_are_stored_exactly_as_the_reference_reads_them(
+    postgresql_store: SqlStore,
+    tmp_path: Path,
+    file: tuple[tuple[str, ...], list[list[str]]],
+    newline: str,
+    chunk: int,
 ) -> None:
+    header, rows = file
     postgresql_store.upgrade()
     _empty(postgresql_store)
-    path = write_file(tmp_path / "ours.csv", csv_text(MATCH_COLUMNS, rows, newline))
-    _check_same_as_reference(postgresql_store, path, chunk)
-
-
-@HOSTILE
-@given(
-    rows=st.lists(hostile_row(width=len(ORIGINAL_COLUMNS)), min_size=1, max_size=30),
-    newline=st.sampled_from(["\n", "\r\n"]),
-    chunk=st.sampled_from([3, 50_000]),
-)
-def test_original_format_is_stored_exactly_as_the_reference_reads_it(
-    postgresql_store: SqlStore, tmp_path: Path, rows: list[list[str]], newline: str, chunk: int
-) -> None:
-    postgresql_store.upgrade()
-    _empty(postgresql_store)
-    path = write_file(tmp_path / "origine.csv", csv_text(ORIGINAL_COLUMNS, rows, newline))
+    path = write_file(tmp_path / "hostile.csv", csv_text(header, rows, newline))
     _check_same_as_reference(postgresql_store, path, chunk)
 
 
