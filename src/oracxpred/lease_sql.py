@@ -15,6 +15,7 @@ includes the database name (``GET_LOCK`` names are server-wide).
 
 from __future__ import annotations
 
+import abc
 import math
 import os
 import secrets
@@ -82,17 +83,17 @@ class SqlLease(Lease):
     def prepare(self, conn: Connection) -> None:
         """Per-session settings right after connecting."""
 
-    def try_lock(self, conn: Connection) -> bool:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def try_lock(self, conn: Connection) -> bool: ...
 
-    def still_mine(self, conn: Connection) -> bool:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def still_mine(self, conn: Connection) -> bool: ...
 
-    def unlock(self, conn: Connection) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def unlock(self, conn: Connection) -> None: ...
 
-    def lock_taken(self, conn: Connection) -> bool:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def lock_taken(self, conn: Connection) -> bool: ...
 
     # -- Lease ---------------------------------------------------------------------------
 
