@@ -43,7 +43,7 @@ from bench.common import (
 )
 from bench.feedgen import FeedSeries, MemoryFeed
 from bench.naive import naive_cycle
-from oracxpred.collect import Collector
+from oracxpred.collector.cycle import Collector
 from oracxpred.config import Settings
 from oracxpred.logs import setup_logging
 from oracxpred.store.factory import open_store
@@ -102,8 +102,8 @@ def breakdown(series: FeedSeries) -> list[list[object]]:
     import json
 
     from oracxpred.core.parse import parse_feed, raw_events_of
+    from oracxpred.core.state_json import dumps_state, loads_state
     from oracxpred.core.tracker import TrackerState, observe
-    from oracxpred.store.statecodec import dumps_state, loads_state
 
     def cpu_ms(func: Callable[[], object], repeat: int = 5) -> float:
         spent = []

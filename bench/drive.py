@@ -73,7 +73,7 @@ class InProcess:
     """``Collector.run_cycle`` in this process, on the store ``open_store`` gives."""
 
     def __init__(self, settings: Settings) -> None:
-        from oracxpred.collect import Collector
+        from oracxpred.collector.cycle import Collector
         from oracxpred.store.factory import open_store
 
         self.store = open_store(settings)

@@ -34,7 +34,7 @@ from bench.common import (
     write_synthetic_csv,
 )
 from oracxpred.store.factory import open_sql
-from oracxpred.store.transfer import import_csv
+from oracxpred.store.transfer.files import import_csv
 
 
 def write_original_csv(path: Path, rows: int) -> None:

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from oracxpred.core.cells import RowError, row_to_match
 from oracxpred.core.records import FinishedMatch, Odds1X2
-from oracxpred.core.rows import RowError, row_to_match
 
 
 @dataclass
@@ -82,7 +82,7 @@ def csv_matches(path: Path, *, extra_cells: bool = False) -> tuple[list[Finished
 
 def sql_matches(url: str) -> list[FinishedMatch]:
     """Every row of the ``matches`` table (the unique index forbids duplicates there)."""
-    from oracxpred.store.sql import SqlStore
+    from oracxpred.store.sql.store import SqlStore
 
     store = SqlStore(url, migrate=False)
     try:

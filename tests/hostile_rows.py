@@ -14,9 +14,9 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
+from oracxpred.core.cells import RowError, row_to_match
 from oracxpred.core.records import MATCH_COLUMNS, FinishedMatch
-from oracxpred.core.rows import RowError, row_to_match
-from oracxpred.store.copy_format import sql_value_error
+from oracxpred.store.transfer.copy_format import sql_value_error
 
 _moments = st.datetimes(
     min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59, 59, 999999)

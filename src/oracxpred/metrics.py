@@ -18,7 +18,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Info, start_htt
 if TYPE_CHECKING:
     from wsgiref.simple_server import WSGIServer
 
-    from oracxpred.lease import Holder
+    from oracxpred.collector.lease import Holder
 
 DEFAULT_ADDR = "127.0.0.1"
 """Where the endpoint listens unless told otherwise."""

@@ -20,8 +20,8 @@ from bench.verify import Check
 
 from oracxpred.simulator.catalog import CONFERENCE_3X3, Team
 from oracxpred.simulator.server import start_simulator
-from oracxpred.store.csv import CsvStore
-from oracxpred.store.transfer import export_csv
+from oracxpred.store.csv.store import CsvStore
+from oracxpred.store.transfer.files import export_csv
 from tests.faults.support import (
     assert_lines_well_formed,
     check_csv,

@@ -18,7 +18,7 @@ from bench.verify import compare, csv_matches
 
 from oracxpred.config import Settings
 from oracxpred.simulator.server import start_simulator
-from oracxpred.store.csv import CsvStore
+from oracxpred.store.csv.store import CsvStore
 from tests.faults.support import (
     FAILED,
     assert_lines_well_formed,

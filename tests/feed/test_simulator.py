@@ -650,7 +650,7 @@ def test_cli_serves_until_sigterm_and_prints_the_feed_url():
     port = free_port()
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO / "src"), str(REPO)]))
     code = (
-        "import sys; from oracxpred.simulator.cli import feed_sim; "
+        "import sys; from oracxpred.cli.sim import feed_sim; "
         "sys.exit(feed_sim.main(sys.argv[1:], standalone_mode=False))"
     )
     args = [sys.executable, "-c", code, "--port", str(port), "--manual-clock", "--seed", "4"]
@@ -676,7 +676,7 @@ def test_cli_serves_until_sigterm_and_prints_the_feed_url():
 def test_cli_help_is_french():
     from click.testing import CliRunner
 
-    from oracxpred.simulator.cli import feed_sim
+    from oracxpred.cli.sim import feed_sim
 
     result = CliRunner().invoke(feed_sim, ["--help"])
     assert result.exit_code == 0

@@ -162,7 +162,7 @@ def db_ids(url: str) -> list[int]:
     import sqlalchemy as sa
     from sqlalchemy.pool import NullPool
 
-    from oracxpred.store.sql_engine import normalize_url
+    from oracxpred.store.sql.engine import normalize_url
 
     engine = sa.create_engine(normalize_url(url), poolclass=NullPool)
     try:

@@ -9,8 +9,8 @@ import signal
 
 import pytest
 
+from oracxpred.collector.daemon import start_background_collector
 from oracxpred.config import Settings
-from oracxpred.daemon import start_background_collector
 from oracxpred.simulator.server import start_simulator
 from tests.helpers import wait_until
 from tests.service.support import (

@@ -178,9 +178,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from oracxpred.core.records import FinishedMatch, FinishSource, Outcome
-from oracxpred.daemon import exit_now
-from oracxpred.runner import GuardedStore
-from oracxpred.store.csv import CsvStore
+from oracxpred.collector.daemon import exit_now
+from oracxpred.collector.schedule import GuardedStore
+from oracxpred.store.csv.store import CsvStore
 
 
 class SlowCsvStore(CsvStore):

@@ -11,10 +11,10 @@ import socket
 import pytest
 import sqlalchemy as sa
 
+from oracxpred.collector.lease import FileLease, describe_holder, lease_for
+from oracxpred.collector.lease.sql import MariaDbLease, PostgresLease
 from oracxpred.config import Settings
-from oracxpred.lease import FileLease, describe_holder, lease_for
-from oracxpred.lease_sql import MariaDbLease, PostgresLease
-from oracxpred.store.sql import SqlStore
+from oracxpred.store.sql.store import SqlStore
 from tests.helpers import free_port, wait_until
 from tests.service.support import mariadb_database, postgres_database, python
 
@@ -22,7 +22,7 @@ HOLD_AND_WAIT = """
 import sys, time
 from pathlib import Path
 from oracxpred.config import Settings
-from oracxpred.lease import lease_for
+from oracxpred.collector.lease import lease_for
 lease = lease_for(Settings(csv_path=Path(sys.argv[1]), database_url=sys.argv[2] or None))
 print("held" if lease.ensure() else "standby", flush=True)
 time.sleep(600)
@@ -252,7 +252,7 @@ def test_postgres_lease_survives_an_outage_on_the_local_lock_then_returns(
     """Database cut: the holder loses its session (the server frees the lock), keeps
     collecting under the local file lock, and goes back to the database lock — or to
     standby if another host took it meanwhile."""
-    from oracxpred import lease_sql
+    from oracxpred.collector.lease import sql as lease_sql
     from tests.store.test_spool import TcpProxy
 
     monkeypatch.setattr(lease_sql, "RETRY_DB_AFTER_S", 0.0)  # retry at every ensure()

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from oracxpred.lease import Holder
+from oracxpred.collector.lease import Holder
 from oracxpred.metrics import CollectorMetrics
 
 
@@ -83,6 +83,6 @@ def test_endpoint_listens_on_loopback_only():
     ],
 )
 def test_backoff_skips_grow_then_cap(failures, interval_s, skips):
-    from oracxpred.runner import backoff_skips
+    from oracxpred.collector.schedule import backoff_skips
 
     assert backoff_skips(failures, interval_s) == skips

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from oracxpred.collect import Collector
+from oracxpred.collector.cycle import Collector
 from oracxpred.config import Settings
 from oracxpred.store.base import Store
 from oracxpred.store.factory import open_store

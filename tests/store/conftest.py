@@ -22,8 +22,8 @@ from sqlalchemy.pool import NullPool
 
 from oracxpred.core.records import FinishedMatch, FinishSource, Odds1X2, Outcome, Score
 from oracxpred.store.base import Store
-from oracxpred.store.sql import SqlStore
-from oracxpred.store.sql_engine import make_engine, normalize_url
+from oracxpred.store.sql.engine import make_engine, normalize_url
+from oracxpred.store.sql.store import SqlStore
 from tests.helpers import need, port_open
 
 PG_ADMIN_URL = os.environ.get(
@@ -139,7 +139,7 @@ def sqlite_store(sqlite_url: str) -> Iterator[SqlStore]:
 
 @pytest.fixture
 def csv_store(tmp_path: Any) -> Iterator[Store]:
-    from oracxpred.store.csv import CsvStore
+    from oracxpred.store.csv.store import CsvStore
 
     store = CsvStore(tmp_path / "matches.csv")
     yield store

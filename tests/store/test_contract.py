@@ -229,8 +229,8 @@ def test_league_stats_agree_with_the_reference(store: Store) -> None:
 
 def another_writer(store: Store) -> Store:
     """A second store object on the same data, as another process would open it."""
-    from oracxpred.store.csv import CsvStore
-    from oracxpred.store.sql import SqlStore
+    from oracxpred.store.csv.store import CsvStore
+    from oracxpred.store.sql.store import SqlStore
 
     if isinstance(store, CsvStore):
         return CsvStore(store.path)

@@ -28,10 +28,10 @@ from oracxpred.core.records import (
 )
 from oracxpred.errors import StoreCorrupted, StoreNotWritable, StoreUnavailable
 from oracxpred.store.base import Heartbeat
-from oracxpred.store.csv import CsvStore
+from oracxpred.store.csv.store import CsvStore
 from tests.helpers import REPO, need, wait_until
 
-LOGGER = "oracxpred.store.csv"
+LOGGER = "oracxpred.store.csv.store"
 T0 = datetime(2025, 12, 6, 10, 30, 45, tzinfo=UTC)
 ORIGINAL_HEADER = ",".join(ORIGINAL_COLUMNS)
 
@@ -433,7 +433,7 @@ import json, sys, time
 from datetime import datetime, timezone
 from pathlib import Path
 from oracxpred.core.records import FinishedMatch, FinishSource, Outcome
-from oracxpred.store.csv import CsvStore
+from oracxpred.store.csv.store import CsvStore
 
 path, go, order, size = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 ids = list(range(1500))
@@ -592,7 +592,7 @@ def test_saving_into_a_large_file_reads_only_the_appended_tail(csv_path):
 
 
 def _row(m: FinishedMatch) -> list[str]:
-    from oracxpred.core.rows import match_to_row
+    from oracxpred.core.cells import match_to_row
 
     return list(match_to_row(m).values())
 

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from oracxpred.core.records import MATCH_COLUMNS, ORIGINAL_COLUMNS
 from oracxpred.errors import StoreError
-from oracxpred.store.sql import SqlStore
-from oracxpred.store.sql_rows import match_tuple
-from oracxpred.store.transfer import import_csv
+from oracxpred.store.sql.rows import match_tuple
+from oracxpred.store.sql.store import SqlStore
+from oracxpred.store.transfer.files import import_csv
 from tests.hostile_rows import (
     canonical_cells,
     csv_text,

@@ -15,10 +15,10 @@ from click.testing import CliRunner
 
 from oracxpred.core.records import ORIGINAL_COLUMNS, FinishSource, Odds1X2, Outcome
 from oracxpred.errors import StoreCorrupted
-from oracxpred.store import schema
 from oracxpred.store.base import MatchQuery
-from oracxpred.store.sql import SqlStore
-from oracxpred.store.sql_migrate import current_revision, head_revision
+from oracxpred.store.sql import schema
+from oracxpred.store.sql.migrate import current_revision, head_revision
+from oracxpred.store.sql.store import SqlStore
 from tests.store.conftest import match
 
 LEGACY_TYPES = {
@@ -107,7 +107,7 @@ def test_original_app_database_is_adopted(
 ) -> None:
     url = request.getfixturevalue(f"{backend}_url")
     create_legacy(url, backend, id_type)
-    with caplog.at_level(logging.WARNING, logger="oracxpred.store.migrations"):
+    with caplog.at_level(logging.WARNING, logger="oracxpred.store.sql.migrations"):
         store = SqlStore(url)
         store.upgrade()
     with store:
@@ -206,7 +206,7 @@ def test_two_first_opens_at_once_migrate_once(sql_url: str) -> None:
 
 
 def test_db_upgrade_and_status_commands(sqlite_url: str, tmp_path: object) -> None:
-    from oracxpred.store.cli import db
+    from oracxpred.cli.db import db
 
     runner = CliRunner()
     done = runner.invoke(db, ["upgrade", "--database-url", sqlite_url], standalone_mode=False)

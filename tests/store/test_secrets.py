@@ -28,9 +28,9 @@ import sqlalchemy as sa
 from oracxpred.config import Settings
 from oracxpred.errors import ConfigError, StoreError, StoreUnavailable
 from oracxpred.store.factory import open_store
-from oracxpred.store.sql import SqlStore
-from oracxpred.store.sql_errors import AUTH, LOST, NO_DATABASE, REFUSED, classify
-from oracxpred.store.sql_errors import UNKNOWN_HOST as DNS
+from oracxpred.store.sql.errors import AUTH, LOST, NO_DATABASE, REFUSED, classify
+from oracxpred.store.sql.errors import UNKNOWN_HOST as DNS
+from oracxpred.store.sql.store import SqlStore
 
 SECRET = "Zx9-Secret-Quartz-7781"
 
@@ -129,7 +129,7 @@ def test_postgresql_wrong_password(
 def test_test_db_reports_the_wrong_password_without_it(
     fake_pg: FakePostgres, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from oracxpred.service import check_store
+    from oracxpred.collector.once import check_store
 
     url = f"postgres://collecteur:{SECRET}@127.0.0.1:{fake_pg.port}/oracx"
     caplog.set_level(logging.DEBUG)

@@ -19,10 +19,10 @@ import sqlalchemy as sa
 from oracxpred.config import Settings
 from oracxpred.errors import StoreError, StoreUnavailable
 from oracxpred.store.base import Store
-from oracxpred.store.csv import CsvStore
+from oracxpred.store.csv.store import CsvStore
 from oracxpred.store.factory import open_store
-from oracxpred.store.spool import SpoolingStore
-from oracxpred.store.sql import SqlStore
+from oracxpred.store.spool.store import SpoolingStore
+from oracxpred.store.sql.store import SqlStore
 from tests.helpers import free_port, wait_until
 from tests.store.conftest import match
 from tests.store.test_contract import beat

@@ -11,10 +11,11 @@ import pytest
 import sqlalchemy as sa
 
 from oracxpred.errors import ConfigError, StoreError, StoreUnavailable
-from oracxpred.store import schema, sql
-from oracxpred.store.sql import SqlStore
-from oracxpred.store.sql_engine import CONNECT_TIMEOUT_S, make_engine, normalize_url
-from oracxpred.store.sql_migrate import head_revision
+from oracxpred.store.sql import schema
+from oracxpred.store.sql import store as sql
+from oracxpred.store.sql.engine import CONNECT_TIMEOUT_S, make_engine, normalize_url
+from oracxpred.store.sql.migrate import head_revision
+from oracxpred.store.sql.store import SqlStore
 from tests.helpers import free_port
 from tests.store.conftest import match
 

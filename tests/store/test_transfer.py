@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from oracxpred.core.records import ORIGINAL_COLUMNS, Outcome
 from oracxpred.errors import StoreCorrupted
 from oracxpred.store.base import Store
-from oracxpred.store.csv import CsvStore
-from oracxpred.store.transfer import export_csv, import_csv
+from oracxpred.store.csv.store import CsvStore
+from oracxpred.store.transfer.files import export_csv, import_csv
 from tests.store.conftest import match
 
 ORIGINAL_FILE = (
@@ -95,8 +95,8 @@ def test_progress_goes_to_stderr(
 
 
 def test_import_and_export_commands(tmp_path: Path) -> None:
-    from oracxpred.store.cli import export_csv as export_command
-    from oracxpred.store.cli import import_csv as import_command
+    from oracxpred.cli.db import export_csv as export_command
+    from oracxpred.cli.db import import_csv as import_command
 
     runner = CliRunner()
     url = f"sqlite:///{tmp_path / 'base.db'}"

@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 import pytest
 from hypothesis import given, settings
 
+from oracxpred.core.cells import RowError, row_to_match
 from oracxpred.core.records import MATCH_COLUMNS, ORIGINAL_COLUMNS, FinishSource, Odds1X2, Score
-from oracxpred.core.rows import RowError, row_to_match
-from oracxpred.store.copy_format import LineConverter, copy_line, sql_value_error
-from oracxpred.store.transfer_copy import Reader
+from oracxpred.store.transfer.copy import Reader
+from oracxpred.store.transfer.copy_format import LineConverter, copy_line, sql_value_error
 from tests.hostile_rows import canonical_cells, hostile_row
 
 OURS = LineConverter(MATCH_COLUMNS)

@@ -10,16 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oracxpred.core.records import (
-    MATCH_COLUMNS,
-    ORIGINAL_COLUMNS,
-    FinishedMatch,
-    FinishSource,
-    Odds1X2,
-    Outcome,
-    Score,
-)
-from oracxpred.core.rows import (
+from oracxpred.core.cells import (
     RowError,
     format_utc,
     match_to_row,
@@ -28,6 +19,15 @@ from oracxpred.core.rows import (
     parse_utc,
     row_to_match,
     unneutralize,
+)
+from oracxpred.core.records import (
+    MATCH_COLUMNS,
+    ORIGINAL_COLUMNS,
+    FinishedMatch,
+    FinishSource,
+    Odds1X2,
+    Outcome,
+    Score,
 )
 
 HOSTILE = [

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oracxpred.core.records import FinishSource, Phase
+from oracxpred.core.state_codec import STATE_VERSION
 from oracxpred.core.tracker import TrackerState, apply_results, confirm_saved, observe
-from oracxpred.core.tracker_state import STATE_VERSION
 from tests.unit.tracker_support import T0, ResultsService, event
 
 

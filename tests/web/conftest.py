@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from oracxpred.config import Settings
 from oracxpred.core.records import FinishedMatch
 from oracxpred.store.base import Heartbeat
-from oracxpred.store.csv import CsvStore
+from oracxpred.store.csv.store import CsvStore
 from oracxpred.web import create_app
 from tests.web.data import NOW, make_heartbeats, make_matches
 

@@ -8,8 +8,8 @@ import io
 import pytest
 from flask.testing import FlaskClient
 
+from oracxpred.core.cells import match_to_row, row_to_match
 from oracxpred.core.records import MATCH_COLUMNS, Outcome
-from oracxpred.core.rows import match_to_row, row_to_match
 from oracxpred.store.base import MatchQuery
 from oracxpred.store.querying import compute_league_stats, implied_probabilities
 from tests.web.conftest import MATCHES

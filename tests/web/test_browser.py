@@ -12,7 +12,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from oracxpred.config import Settings
-from oracxpred.store.csv import CsvStore
+from oracxpred.store.csv.store import CsvStore
 from tests.helpers import REPO, need
 from tests.web.conftest import MATCHES, build_app
 from tests.web.data import HOSTILE_TEAM1

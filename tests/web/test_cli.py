@@ -29,7 +29,7 @@ def web_env() -> dict[str, str]:
 
 def run_web(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "oracxpred.web.cli", *args],
+        [sys.executable, "-m", "oracxpred.cli.web", *args],
         capture_output=True,
         text=True,
         env=web_env(),
@@ -46,7 +46,7 @@ def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
     now = datetime.now(UTC)
     fill(path, beats=[Heartbeat(now - timedelta(seconds=3), now, True, "hôte", 1, saved=2)])
     proc = subprocess.Popen(
-        [sys.executable, "-m", "oracxpred.web.cli", "--port", "0", "--csv-path", str(path)],
+        [sys.executable, "-m", "oracxpred.cli.web", "--port", "0", "--csv-path", str(path)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -12,7 +12,7 @@ import pytest
 
 from oracxpred.config import Settings
 from oracxpred.errors import ConfigError, StoreNotWritable
-from oracxpred.store.csv import CsvStore
+from oracxpred.store.csv.store import CsvStore
 from oracxpred.web import SECURITY_HEADERS, create_app
 from oracxpred.web.state import web_state
 from tests.web.conftest import build_app, fill
@@ -175,7 +175,7 @@ class TestInternalCollector:
     def test_missing_daemon_is_a_clear_error_not_a_crash(
         self, clean_env: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        monkeypatch.setitem(sys.modules, "oracxpred.daemon", None)  # import now fails
+        monkeypatch.setitem(sys.modules, "oracxpred.collector.daemon", None)  # import now fails
         monkeypatch.setenv("ORACXPRED_INTERNAL_COLLECTOR", "oui")
         app = create_app()
         error = web_state(app).collector_error or ""

@@ -26,12 +26,12 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
+from oracxpred.collector.lease import describe_holder
 from oracxpred.config import Settings
-from oracxpred.lease import describe_holder
 from oracxpred.simulator.server import SimulatorHandle, start_simulator
 from oracxpred.store.base import Heartbeat
-from oracxpred.store.sql import SqlStore
-from oracxpred.store.sql_engine import normalize_url
+from oracxpred.store.sql.engine import normalize_url
+from oracxpred.store.sql.store import SqlStore
 from tests.helpers import REPO, free_port, wait_until
 from tests.service.support import (
     SAVED,

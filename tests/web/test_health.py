@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from oracxpred.collector.lease import lease_for
 from oracxpred.config import Settings
-from oracxpred.lease import lease_for
-from oracxpred.store.csv import CsvStore
+from oracxpred.store.csv.store import CsvStore
 from oracxpred.web.health import judge
 from tests.web.conftest import HEARTBEATS, build_app, fill
 from tests.web.data import HOSTILE_ERROR, NOW, make_heartbeats

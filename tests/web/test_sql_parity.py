@@ -29,10 +29,10 @@ from sqlalchemy.pool import NullPool
 from oracxpred.config import Settings
 from oracxpred.core.records import FinishedMatch, FinishSource, Odds1X2, Outcome, Score
 from oracxpred.store.base import Store
-from oracxpred.store.csv import CsvStore
+from oracxpred.store.csv.store import CsvStore
 from oracxpred.store.querying import filter_sort_page
-from oracxpred.store.sql import SqlStore
-from oracxpred.store.sql_engine import make_engine, normalize_url
+from oracxpred.store.sql.engine import make_engine, normalize_url
+from oracxpred.store.sql.store import SqlStore
 from oracxpred.web import create_app
 from oracxpred.web.params import parse_filters
 from tests.helpers import need, port_open

@@ -15,8 +15,8 @@ from typing import NamedTuple
 
 from oracxpred.core.records import FinishedMatch, FinishSource, Phase, ResultItem
 from oracxpred.core.results import results_query_windows
-from oracxpred.core.tracked import TrackedMatch, utc
-from oracxpred.core.tracker_state import TrackerState
+from oracxpred.core.state import TrackedMatch, utc
+from oracxpred.core.state_codec import TrackerState
 from oracxpred.defaults import DEFAULT_UNRESOLVED_AFTER_S
 
 RETRY_DELAYS_S = (60, 120, 300, 600, 1800, 3600)

@@ -36,8 +36,8 @@ from oracxpred.core.resolution import (
     due_resolutions,
     mark_pending,
 )
-from oracxpred.core.tracked import TrackedMatch
-from oracxpred.core.tracker_state import TrackerState
+from oracxpred.core.state import TrackedMatch
+from oracxpred.core.state_codec import TrackerState
 
 __all__ = [
     "Observation",

@@ -18,14 +18,16 @@ log = get_logger("store.factory")
 
 
 def open_csv(settings: Settings) -> Store:
-    from oracxpred.store.csv import CsvStore  # imported lazily: SQL-only installs never need it
+    from oracxpred.store.csv.store import (
+        CsvStore,  # imported lazily: SQL-only installs never need it
+    )
 
     return CsvStore(settings.csv_path)
 
 
 def open_sql(url: str, *, migrate: bool = True) -> Store:
     """A bare ``SqlStore`` with its schema migrated (``db upgrade``, imports)."""
-    from oracxpred.store.sql import SqlStore
+    from oracxpred.store.sql.store import SqlStore
 
     store = SqlStore(url, migrate=migrate)
     try:
@@ -40,9 +42,9 @@ def open_store(settings: Settings) -> Store:
     """The store the collector and the web app use."""
     if not settings.database_url:
         return open_csv(settings)
-    from oracxpred.store.csv import CsvStore
-    from oracxpred.store.spool import SpoolingStore
-    from oracxpred.store.sql import SqlStore
+    from oracxpred.store.csv.store import CsvStore
+    from oracxpred.store.spool.store import SpoolingStore
+    from oracxpred.store.sql.store import SqlStore
 
     primary = SqlStore(settings.database_url)
     try:

@@ -158,11 +158,11 @@ def _start_internal_collector(app: Flask, state: WebState, starter: Any) -> None
     """Start the collector in this process; a failure is reported, never fatal to the app."""
     if starter is None:
         try:
-            from oracxpred.daemon import start_background_collector as starter
+            from oracxpred.collector.daemon import start_background_collector as starter
         except ImportError as exc:
             state.collector_error = (
                 "collecteur interne demandé (ORACXPRED_INTERNAL_COLLECTOR=1) mais indisponible "
-                f"dans cette installation : oracxpred.daemon.start_background_collector "
+                f"dans cette installation : oracxpred.collector.daemon.start_background_collector "
                 f"introuvable ({exc})"
             )
             log.error("%s", state.collector_error)

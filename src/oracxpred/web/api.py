@@ -14,8 +14,8 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from oracxpred.core.cells import match_to_row
 from oracxpred.core.records import MATCH_COLUMNS, FinishedMatch
-from oracxpred.core.rows import match_to_row
 from oracxpred.web.formatting import match_json
 from oracxpred.web.params import page_count, parse_filters, parse_paging
 from oracxpred.web.state import web_state

@@ -10,8 +10,8 @@ from typing import Any
 
 from flask import Flask
 
+from oracxpred.core.cells import format_utc
 from oracxpred.core.records import FinishedMatch, FinishSource, Odds1X2, Outcome
-from oracxpred.core.rows import format_utc
 from oracxpred.logs import mask_secrets
 
 NNBSP = "\u202f"  # narrow no-break space: French thousands separator and before "%"

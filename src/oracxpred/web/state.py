@@ -35,9 +35,9 @@ def utc_now() -> datetime:
 
 
 def default_lease_describer() -> LeaseDescriber | None:
-    """``oracxpred.lease.describe_holder`` when this installation has it."""
+    """``oracxpred.collector.lease.describe_holder`` when this installation has it."""
     try:
-        from oracxpred.lease import describe_holder
+        from oracxpred.collector.lease import describe_holder
     except ImportError:
         return None
     return describe_holder

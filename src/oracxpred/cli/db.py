@@ -1,0 +1,146 @@
+"""Storage commands: ``db upgrade``, ``db status``, ``import-csv FILE``, ``export-csv FILE``.
+
+Each command builds ``Settings`` (flag > environment > ``.env``), makes one library call and
+returns an exit code: 0 done, 1 failed (French message on stderr), 2 usage error. Imports and
+``db upgrade`` use the database directly, never the outage spool: a million rows must not be
+spooled to a local file because the server is down, they must fail loudly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from oracxpred.cli import settings_from, store_options
+from oracxpred.cli.french import HELP_OPTION, FrenchCommand, FrenchGroup, stderr_line
+from oracxpred.config import Settings
+from oracxpred.errors import CollectorError, ConfigError
+from oracxpred.logs import mask_secrets
+from oracxpred.store.base import Store
+
+FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+def _settings(values: dict[str, Any]) -> Settings | None:
+    try:
+        return settings_from(values)
+    except ConfigError as exc:
+        stderr_line(f"Erreur : {exc}")
+        return None
+
+
+def _fail(exc: CollectorError) -> int:
+    stderr_line(f"Erreur : {mask_secrets(str(exc))}")
+    return 1
+
+
+def _direct_store(settings: Settings) -> Store:
+    """The configured store without the spool: SQL (migrated) or CSV."""
+    from oracxpred.store.factory import open_csv, open_sql
+
+    return open_sql(settings.database_url) if settings.database_url else open_csv(settings)
+
+
+@click.group(cls=FrenchGroup, context_settings=HELP_OPTION)
+def db() -> None:
+    """Base de données SQL : schéma (migrations) et état."""
+
+
+@db.command("upgrade")
+@click.option("--database-url", metavar="URL", help="Base SQL ; sinon DATABASE_URL.")
+def upgrade(**values: Any) -> int:
+    """Crée ou met à jour le schéma de la base (migrations Alembic)."""
+    settings = _settings(values)
+    if settings is None:
+        return 2
+    if not settings.database_url:
+        stderr_line("Erreur : aucune base configurée (--database-url ou DATABASE_URL).")
+        return 2
+    from oracxpred.store.sql.store import SqlStore
+
+    try:
+        with SqlStore(settings.database_url) as store:
+            revision = store.upgrade()
+            click.echo(f"Schéma à jour (révision {revision}) : {store.target}")
+            for line in store.describe().details:
+                click.echo(line)
+    except CollectorError as exc:
+        return _fail(exc)
+    return 0
+
+
+@db.command("status")
+@store_options
+def status(**values: Any) -> int:
+    """Affiche l'état du stockage configuré (connexion réelle, schéma, nombre de matchs)."""
+    settings = _settings(values)
+    if settings is None:
+        return 2
+    from oracxpred.collector.once import describe_lines
+
+    try:
+        with _direct_store(settings) as store:
+            info = store.describe()
+    except CollectorError as exc:
+        return _fail(exc)
+    for line in describe_lines(info):
+        click.echo(line)
+    return 0
+
+
+@click.command(cls=FrenchCommand, context_settings=HELP_OPTION, name="import-csv")
+@click.argument("file", type=FILE, metavar="FICHIER")
+@store_options
+@click.option("--no-progress", is_flag=True, help="Ne pas afficher la barre de progression.")
+def import_csv(file: Path, no_progress: bool, **values: Any) -> int:
+    """Importe un fichier CSV (format d'origine ou le nôtre) dans le stockage configuré.
+
+    Idempotent : un match déjà présent (même event_id) n'est ni réécrit ni dupliqué. Les
+    lignes invalides sont listées avec leur numéro, sans interrompre l'import.
+    """
+    settings = _settings(values)
+    if settings is None:
+        return 2
+    from oracxpred.store.transfer import files as transfer
+
+    try:
+        with _direct_store(settings) as store:
+            report = transfer.import_csv(file, store, progress=not no_progress)
+    except CollectorError as exc:
+        return _fail(exc)
+    for line, reason in report.rejections:
+        stderr_line(f"Ligne {line} ignorée : {reason}")
+    if report.rejected > len(report.rejections):
+        stderr_line(f"… et {report.rejected - len(report.rejections)} autre(s) ligne(s) ignorée(s)")
+    click.echo(f"{report.summary()} en {report.elapsed_s:.1f} s.")
+    return 0
+
+
+@click.command(cls=FrenchCommand, context_settings=HELP_OPTION, name="export-csv")
+@click.argument("file", type=FILE, metavar="FICHIER")
+@store_options
+@click.option("--force", is_flag=True, help="Remplacer FICHIER s'il existe déjà.")
+@click.option("--no-progress", is_flag=True, help="Ne pas afficher la barre de progression.")
+def export_csv(file: Path, force: bool, no_progress: bool, **values: Any) -> int:
+    """Exporte tous les matchs du stockage configuré dans un fichier CSV (nos colonnes)."""
+    settings = _settings(values)
+    if settings is None:
+        return 2
+    own = {settings.csv_path.absolute(), settings.spool_path.absolute()}
+    if file.absolute() in own:
+        stderr_line(f"Erreur : {file} est un fichier du stockage lui-même ; choisir un autre nom.")
+        return 2
+    if file.exists() and not force:
+        stderr_line(f"Erreur : {file} existe déjà (--force pour le remplacer).")
+        return 1
+    from oracxpred.store.transfer import files as transfer
+
+    try:
+        with _direct_store(settings) as store:
+            count = transfer.export_csv(store, file, progress=not no_progress)
+    except CollectorError as exc:
+        return _fail(exc)
+    click.echo(f"{count} match(s) exporté(s) dans {file}.")
+    return 0

@@ -1,0 +1,136 @@
+"""``oracxpred feed-sim``: run the feed simulator until Ctrl+C or SIGTERM.
+
+A thin click command: options → ``start_simulator`` → wait for a stop signal → ``stop()``.
+The signal handlers only set a flag; the main thread does the shutdown.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from typing import Any
+
+import click
+
+from oracxpred.cli.french import HELP_OPTION, FrenchCommand
+from oracxpred.oserrors import os_reason
+from oracxpred.simulator.catalog import CATALOG
+from oracxpred.simulator.server import start_simulator
+
+
+def _unit_interval(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if not 0.0 <= value <= 1.0:
+        raise click.BadParameter("doit être compris entre 0 et 1")
+    return value
+
+
+def _positive(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if value <= 0:
+        raise click.BadParameter("doit être strictement positive")
+    return value
+
+
+@click.command(cls=FrenchCommand, context_settings=HELP_OPTION, name="feed-sim")
+@click.option("--port", type=int, default=8585, show_default=True, help="Port d'écoute.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Graine du hasard.")
+@click.option(
+    "--speed",
+    type=float,
+    default=60.0,
+    show_default=True,
+    callback=_positive,
+    help="Secondes simulées par seconde réelle.",
+)
+@click.option(
+    "--manual-clock",
+    is_flag=True,
+    help="Horloge manuelle : le temps n'avance que par POST /__clock__?advance=SECONDES.",
+)
+@click.option(
+    "--unpublished-rate",
+    type=float,
+    default=0.0,
+    show_default=True,
+    callback=_unit_interval,
+    help="Part des matchs jamais publiés par le service de résultats (0 à 1).",
+)
+@click.option(
+    "--start-epoch",
+    type=int,
+    default=None,
+    help="Début de la simulation, en secondes unix (défaut : maintenant, à la minute).",
+)
+@click.option(
+    "--league",
+    "leagues",
+    type=click.Choice([str(k) for k in CATALOG]),
+    multiple=True,
+    help="Ligue à simuler (LI), répétable (défaut : 5x5 Rush Superligue et 3x3 Conférence).",
+)
+def feed_sim(
+    port: int,
+    host: str,
+    seed: int,
+    speed: float,
+    manual_clock: bool,
+    unpublished_rate: float,
+    start_epoch: int | None,
+    leagues: tuple[str, ...],
+) -> int:
+    """Simulateur local du flux 1xBet (football virtuel), avec vérité terrain et pannes."""
+    epoch = start_epoch if start_epoch is not None else int(time.time()) // 60 * 60
+    try:
+        handle = start_simulator(
+            port=port,
+            host=host,
+            seed=seed,
+            speed=None if manual_clock else speed,
+            start_epoch=epoch,
+            leagues=[int(li) for li in leagues] or None,
+            unpublished_rate=unpublished_rate,
+        )
+    except OSError as exc:
+        click.echo(f"Erreur : impossible d'écouter sur {host}:{port} ({os_reason(exc)}).", err=True)
+        return 1
+    clock = "manuelle" if manual_clock else f"accélérée ×{speed:g}"
+    click.echo(
+        f"Simulateur du flux 1xBet démarré sur {handle.url} (graine {seed}, horloge {clock})."
+    )
+    click.echo(f"Adresse à passer à --feed-url : {handle.feed_url}")
+    click.echo(
+        f"Vérité terrain : {handle.url}/__truth__ ; horloge : {handle.url}/__clock__ ; "
+        f"pannes : {handle.url}/__faults__"
+    )
+    click.echo("Arrêt : Ctrl+C.")
+    stop = threading.Event()
+    previous = _install(stop)
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        _restore(previous)
+        handle.stop()
+    click.echo("Simulateur arrêté.")
+    return 0
+
+
+def _install(stop: threading.Event) -> dict[int, Any]:
+    """SIGINT/SIGTERM only set ``stop`` (when we are the main thread)."""
+    previous: dict[int, Any] = {}
+
+    def on_signal(signum: int, frame: Any) -> None:
+        stop.set()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        try:
+            previous[signum] = signal.signal(signum, on_signal)
+        except ValueError:  # not the main thread: the caller stops us another way
+            break
+    return previous
+
+
+def _restore(previous: dict[int, Any]) -> None:
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)

@@ -1,0 +1,200 @@
+"""The tracker's whole memory between polls, and its JSON-able form. No I/O.
+
+The collector may run every minute as a daemon or every few minutes from cron, and a finished
+match stays in the live feed only seconds (FEED.md §6). So every event id ever seen is kept here
+until it is saved, resolved or reported unresolved; the store persists ``to_dict()`` after each
+cycle so that a restart forgets nothing. The dict is versioned: a different version, or anything
+malformed, makes ``from_dict`` raise ``ValueError`` (French reason) so the caller can start fresh
+rather than misread an old state.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from oracxpred.core.records import FinishSource, Odds1X2, Phase, Score
+from oracxpred.core.state import TrackedMatch
+
+STATE_VERSION = 1
+"""Version written by ``to_dict``; ``from_dict`` accepts this one only."""
+
+
+@dataclass(slots=True)
+class TrackerState:
+    """Tracked matches by id, plus the ids the store confirmed (id → feed time last confirmed
+    or seen), kept a while so a saved match still listed in the feed is not emitted again."""
+
+    matches: dict[int, TrackedMatch] = field(default_factory=dict)
+    saved: dict[int, int] = field(default_factory=dict)
+
+    def copy(self) -> TrackerState:
+        """A new state sharing the entries: the tracker's functions never mutate the state they
+        are given, and clone an entry (``TrackedMatch.clone``) before changing it."""
+        return TrackerState(matches=dict(self.matches), saved=dict(self.saved))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able form (only dicts, lists, str, int, float, bool, None)."""
+        return {
+            "version": STATE_VERSION,
+            "matches": [_match_to_dict(self.matches[k]) for k in sorted(self.matches)],
+            "saved": [[k, self.saved[k]] for k in sorted(self.saved)],
+        }
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> TrackerState:
+        """Rebuild a state from ``to_dict()``; ``ValueError`` (French) on anything else."""
+        if not isinstance(raw, dict):
+            raise ValueError(f"l'état n'est pas un objet ({type(raw).__name__})")
+        version = raw.get("version")
+        if type(version) is not int or version != STATE_VERSION:
+            raise ValueError(f"version {version!r:.20} inconnue (attendue : {STATE_VERSION})")
+        matches_raw, saved_raw = raw.get("matches"), raw.get("saved")
+        if not isinstance(matches_raw, list):
+            raise ValueError("champ « matches » absent ou qui n'est pas une liste")
+        if not isinstance(saved_raw, list):
+            raise ValueError("champ « saved » absent ou qui n'est pas une liste")
+        state = cls()
+        for item in matches_raw:
+            match = _match_from_dict(item)
+            state.matches[match.event_id] = match
+        for pair in saved_raw:
+            if type(pair) is not list or len(pair) != 2 or not _is_int(*pair):
+                raise ValueError(f"entrée de « saved » invalide : {pair!r:.60}")
+            state.saved[pair[0]] = pair[1]
+        return state
+
+
+def _match_to_dict(m: TrackedMatch) -> dict[str, Any]:
+    return {
+        "id": m.event_id,
+        "league": m.league,
+        "team1": m.team1,
+        "team2": m.team2,
+        "first_seen": m.first_seen,
+        "last_seen": m.last_seen,
+        "phase": m.phase.value,
+        "sport_id": m.sport_id,
+        "league_id": m.league_id,
+        "team1_id": m.team1_id,
+        "team2_id": m.team2_id,
+        "start_time": m.start_time,
+        "score": [m.score.home, m.score.away],
+        "halftime": None if m.halftime is None else [m.halftime.home, m.halftime.away],
+        "status": m.status,
+        "opening_odds": _odds_list(m.opening_odds),
+        "opening_odds_at": m.opening_odds_at,
+        "odds": _odds_list(m.odds),
+        "odds_at": m.odds_at,
+        "finish_source": None if m.finish_source is None else m.finish_source.value,
+        "finished_at": m.finished_at,
+        "pending_since": m.pending_since,
+        "attempts": m.attempts,
+        "next_try": m.next_try,
+    }
+
+
+def _odds_list(odds: Odds1X2 | None) -> list[float] | None:
+    return None if odds is None else [odds.home, odds.draw, odds.away]
+
+
+def _is_int(*values: Any) -> bool:
+    """Plain ints only: ``True`` is an int to ``isinstance`` but never a valid time or id."""
+    return all(type(v) is int for v in values)
+
+
+def _is_price(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+class _Reader:
+    """Typed access to one serialized match; every failure is a French ``ValueError``."""
+
+    def __init__(self, raw: Any) -> None:
+        if not isinstance(raw, dict):
+            raise ValueError(f"match suivi qui n'est pas un objet : {raw!r:.60}")
+        self.raw = raw
+        self.where = f"match suivi {raw.get('id')!r:.20}"
+
+    def bad(self, key: str) -> ValueError:
+        return ValueError(f"{self.where} : champ « {key} » invalide ({self.raw.get(key)!r:.40})")
+
+    def integer(self, key: str) -> int:
+        value = self.raw.get(key)
+        if not _is_int(value):
+            raise self.bad(key)
+        return int(value)
+
+    def opt_int(self, key: str) -> int | None:
+        return None if self.raw.get(key) is None else self.integer(key)
+
+    def text(self, key: str) -> str:
+        value = self.raw.get(key)
+        if not isinstance(value, str):
+            raise self.bad(key)
+        return value
+
+    def score(self, key: str) -> Score | None:
+        value = self.raw.get(key)
+        if value is None:
+            return None
+        if type(value) is not list or len(value) != 2 or not _is_int(*value):
+            raise self.bad(key)
+        return Score(value[0], value[1])
+
+    def odds(self, key: str) -> Odds1X2 | None:
+        value = self.raw.get(key)
+        if value is None:
+            return None
+        ok = isinstance(value, list) and len(value) == 3
+        if not ok or not all(_is_price(v) for v in value):
+            raise self.bad(key)
+        return Odds1X2(float(value[0]), float(value[1]), float(value[2]))
+
+    def phase(self, key: str) -> Phase:
+        try:
+            return Phase(self.raw.get(key))
+        except ValueError:
+            raise self.bad(key) from None
+
+    def source(self, key: str) -> FinishSource | None:
+        if self.raw.get(key) is None:
+            return None
+        try:
+            return FinishSource(self.raw.get(key))
+        except ValueError:
+            raise self.bad(key) from None
+
+
+def _match_from_dict(raw: Any) -> TrackedMatch:
+    r = _Reader(raw)
+    score = r.score("score")
+    if score is None:
+        raise r.bad("score")
+    return TrackedMatch(
+        event_id=r.integer("id"),
+        league=r.text("league"),
+        team1=r.text("team1"),
+        team2=r.text("team2"),
+        first_seen=r.integer("first_seen"),
+        last_seen=r.integer("last_seen"),
+        phase=r.phase("phase"),
+        sport_id=r.opt_int("sport_id"),
+        league_id=r.opt_int("league_id"),
+        team1_id=r.opt_int("team1_id"),
+        team2_id=r.opt_int("team2_id"),
+        start_time=r.opt_int("start_time"),
+        score=score,
+        halftime=r.score("halftime"),
+        status=r.text("status"),
+        opening_odds=r.odds("opening_odds"),
+        opening_odds_at=r.opt_int("opening_odds_at"),
+        odds=r.odds("odds"),
+        odds_at=r.opt_int("odds_at"),
+        finish_source=r.source("finish_source"),
+        finished_at=r.opt_int("finished_at"),
+        pending_since=r.opt_int("pending_since"),
+        attempts=r.integer("attempts"),
+        next_try=r.opt_int("next_try"),
+    )

@@ -1,0 +1,1 @@
+"""The CSV backend: one file, its index, its side files."""

@@ -1,0 +1,302 @@
+"""CsvStore: the embedded default store, one CSV file plus side files beside it.
+
+Quirks beyond the ``Store`` contract (SERVICE.md §3):
+
+* A file of the original OracXPred app (its 12 columns first) is adopted as is: rows are
+  appended in that file's own column layout and nothing is ever rewritten; duplicate event ids
+  already in it are counted in ``describe`` and kept.
+* Writes hold ``<csv>.lock`` (filelock: processes and threads), go out in one ``write`` on an
+  append-mode descriptor, then ``fsync``. A failed write is cut back; a torn last record left by
+  a crash is moved to ``<csv>.torn-<ts>`` at start and before each write.
+* Text cells a spreadsheet would run as a formula are written with a leading ``'`` and read
+  back unchanged (``core.rows``).
+* Lone surrogates (not encodable in UTF-8) are written as ``?``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import tempfile
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from filelock import FileLock, Timeout
+
+from oracxpred.core.cells import RowError, match_to_row, row_to_match
+from oracxpred.core.records import FinishedMatch
+from oracxpred.errors import StoreNotWritable, StoreUnavailable
+from oracxpred.oserrors import os_reason
+from oracxpred.store.base import Heartbeat, SaveReport, Store, StoreInfo
+from oracxpred.store.csv.file import (
+    append_bytes,
+    fsync_dir,
+    header_bytes,
+    iter_records,
+    new_layout,
+    not_writable,
+    quarantine_tail,
+    read_layout,
+)
+from oracxpred.store.csv.index import CsvIndex
+from oracxpred.store.csv.state import HeartbeatLog, TrackingFile
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LOCK_TIMEOUT_S = 30.0
+"""A batch append takes milliseconds; waiting longer means a stuck process holds the lock."""
+
+
+class CsvStore(Store):
+    """Finished matches in a CSV file; tracker state and heartbeats in files beside it."""
+
+    backend = "csv"
+
+    def __init__(self, path: Path | str, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT_S) -> None:
+        self.path = Path(path).absolute()
+        stem = self.path.with_name(self.path.stem)
+        self.lock_path = Path(f"{self.path}.lock")
+        self.tracking_path = Path(f"{stem}.tracking.json")
+        self.heartbeat_path = Path(f"{stem}.heartbeat.jsonl")
+        self._lock_timeout = lock_timeout
+        self._lock = FileLock(self.lock_path, timeout=lock_timeout)
+        self._mutex = threading.RLock()
+        self._index = CsvIndex(self.path)
+        self._repaired: list[Path] = []
+        self._warned: set[int] = set()
+        self._tracking = TrackingFile(self.tracking_path)
+        self._beats = HeartbeatLog(self.heartbeat_path, self._locked)
+        with self._mutex:
+            if self.path.is_file():
+                try:
+                    with self._locked():
+                        self._sync(repair=True)
+                except (StoreNotWritable, StoreUnavailable):
+                    self._sync(repair=False)  # read-only or busy: repair at the first write
+
+    @property
+    def target(self) -> str:
+        return str(self.path)
+
+    @property
+    def rows_scanned(self) -> int:
+        """CSV records decoded from disk so far (our own appends are never read back)."""
+        return self._index.rows_scanned
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise not_writable(self.path.parent, exc) from exc
+        try:
+            self._lock.acquire()
+        except Timeout as exc:
+            raise StoreUnavailable(
+                f"Le fichier {self.path} est verrouillé par un autre processus depuis plus de "
+                f"{self._lock_timeout:g} s (verrou {self.lock_path})"
+            ) from exc
+        except OSError as exc:
+            raise not_writable(self.lock_path, exc) from exc
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    def _sync(self, repair: bool) -> None:
+        """Catch up with the file; under the lock, also cut a torn last record off."""
+        index = self._index
+        index.refresh()
+        if repair and index.torn_start is not None:
+            torn = quarantine_tail(self.path, index.torn_start)
+            index.repaired()
+            self._repaired.append(torn)
+            log.warning(
+                "Ligne incomplète détectée à la fin de %s : réparée (copie dans %s)",
+                self.path,
+                torn,
+            )
+
+    def save_matches(self, matches: Sequence[FinishedMatch]) -> SaveReport:
+        batch = list(matches)
+        if not batch:
+            return SaveReport()
+        with self._mutex, self._locked():
+            self._sync(repair=True)
+            fresh: list[FinishedMatch] = []
+            duplicates: list[int] = []
+            taken = self._index.ids
+            batch_ids: set[int] = set()
+            for match in batch:
+                if match.event_id in taken or match.event_id in batch_ids:
+                    duplicates.append(match.event_id)
+                else:
+                    batch_ids.add(match.event_id)
+                    fresh.append(match)
+            if fresh:
+                self._append(fresh)
+        return SaveReport(tuple(m.event_id for m in fresh), tuple(duplicates))
+
+    def _append(self, fresh: list[FinishedMatch]) -> None:
+        index = self._index
+        layout = index.layout or new_layout()
+        text = io.StringIO(newline="")
+        writer = csv.writer(text, lineterminator=layout.terminator)
+        for match in fresh:
+            row = match_to_row(match)
+            writer.writerow([row.get(column, "") for column in layout.columns])
+        body = text.getvalue().encode("utf-8", errors="replace")
+        lines = body.count(b"\n")
+        prefix = b""
+        if index.layout is None:  # new or emptied file: our header first
+            prefix = header_bytes(layout)
+            lines += prefix.count(b"\n")
+            layout = replace(layout, data_start=len(prefix), data_line=2)
+        elif layout.missing_newline:  # adopted header without its line end
+            prefix = layout.terminator.encode()
+            layout = replace(layout, data_start=layout.data_start + len(prefix))
+            layout = replace(layout, missing_newline=False)
+        created = not self.path.exists()
+        before, after = append_bytes(self.path, prefix + body)
+        if created:
+            fsync_dir(self.path.parent)
+        if before != index.offset:  # cannot happen under the lock; stay correct anyway
+            index.invalidate()
+            index.refresh()
+            return
+        ids = [m.event_id for m in fresh]
+        index.appended(layout, ids, [m.collected_at for m in fresh], after, lines)
+
+    def stored_ids(self, event_ids: Iterable[int]) -> set[int]:
+        with self._mutex:
+            self._sync(repair=False)
+            return {event_id for event_id in event_ids if event_id in self._index.ids}
+
+    def count_matches(self) -> int:
+        with self._mutex:
+            self._sync(repair=False)
+            return len(self._index.ids)
+
+    def iter_matches(self) -> Iterator[FinishedMatch]:
+        try:
+            with self.path.open("rb") as f:
+                yield from self._read_matches(f)
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        except OSError as exc:
+            raise StoreUnavailable(f"Lecture impossible de {self.path} : {os_reason(exc)}") from exc
+
+    def _read_matches(self, f: BinaryIO) -> Iterator[FinishedMatch]:
+        """Rows in file order; the first row of an event id wins, bad rows are warned once."""
+        layout = read_layout(self.path, f)
+        if layout is None:
+            return
+        seen: set[int] = set()
+        width = len(layout.columns)
+        for record in iter_records(f, layout.data_start, layout.data_line, width):
+            if not record.complete:
+                return  # a write in progress, or a torn tail repaired at the next write
+            if record.fields == []:
+                continue
+            try:
+                if record.fields is None:
+                    raise RowError(f"CSV illisible ({record.error})")
+                match = row_to_match(dict(zip(layout.columns, record.fields, strict=False)))
+            except RowError as exc:
+                self._warn_once(record.line, exc.reason)
+                continue
+            if match.event_id not in seen:
+                seen.add(match.event_id)
+                yield match
+
+    def _warn_once(self, line: int, reason: str) -> None:
+        with self._mutex:
+            if line in self._warned:
+                return
+            self._warned.add(line)
+        log.warning("Ligne %d de %s ignorée : %s", line, self.path, reason)
+
+    def load_tracking(self) -> dict[str, Any] | None:
+        return self._tracking.load()
+
+    def save_tracking(self, state: dict[str, Any]) -> bytes:
+        return self._tracking.save(state)
+
+    def tracking_stamp(self) -> bytes | None:
+        return self._tracking.stamp()
+
+    def record_heartbeat(self, heartbeat: Heartbeat) -> None:
+        self._beats.append(heartbeat)
+
+    def recent_heartbeats(self, limit: int = 20) -> list[Heartbeat]:
+        return self._beats.recent(limit)
+
+    def describe(self) -> StoreInfo:
+        with self._mutex:
+            self._sync(repair=False)
+            index = self._index
+            try:
+                beats = self._beats.recent(1)
+            except StoreUnavailable:
+                beats = []  # describe() reports, it does not fail: `writable` tells the story
+            return StoreInfo(
+                backend=self.backend,
+                target=self.target,
+                writable=self._writable(),
+                row_count=len(index.ids),
+                schema_version="original" if index.schema_version == "original" else "csv-v1",
+                last_collection=beats[0].started_at if beats else index.last_collection,
+                details=tuple(self._details()),
+            )
+
+    def _details(self) -> Iterator[str]:
+        index = self._index
+        if not index.exists:
+            yield f"Fichier {self.path} absent : il sera créé à la première sauvegarde"
+        elif index.schema_version == "original":
+            yield (
+                f"Fichier de l'application d'origine adopté tel quel ({index.column_count} "
+                "colonnes) : les nouvelles lignes suivent ses colonnes"
+            )
+        else:
+            yield f"Colonnes : format csv-v1 ({index.column_count} colonnes)"
+        if index.duplicate_rows:
+            examples = ", ".join(str(i) for i in index.duplicate_examples)
+            yield (
+                f"{index.duplicate_rows} ligne(s) en double (même event_id) trouvée(s) et "
+                f"conservée(s), par exemple : {examples}"
+            )
+        if index.unreadable_rows:
+            yield f"{index.unreadable_rows} ligne(s) sans event_id lisible ignorée(s)"
+        for torn in self._repaired:
+            yield f"Ligne incomplète réparée ; partie coupée gardée dans {torn}"
+        if index.torn_start is not None:
+            yield (
+                f"Ligne incomplète en fin de fichier (ligne {index.torn_line}) : elle sera "
+                "réparée à la prochaine écriture"
+            )
+
+    def _writable(self) -> bool:
+        """Really try: a temp file in the (nearest existing) folder, and the CSV in append mode."""
+        folder = self.path.parent
+        while not folder.exists() and folder.parent != folder:
+            folder = folder.parent
+        if not folder.is_dir() or self.path.is_dir():
+            return False
+        try:
+            with tempfile.TemporaryFile(dir=folder):
+                pass
+            if self.path.exists():
+                with self.path.open("ab"):
+                    pass
+        except OSError:
+            return False
+        return True
+
+    def close(self) -> None:
+        """Nothing to release: no file stays open between calls."""

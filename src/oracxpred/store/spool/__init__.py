@@ -1,0 +1,1 @@
+"""The outage spool: a wrapper that keeps collecting while the database is down."""

@@ -1,0 +1,1 @@
+"""SQL backends (SQLAlchemy Core): PostgreSQL, MariaDB/MySQL, SQLite."""

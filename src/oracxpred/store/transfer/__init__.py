@@ -1,0 +1,1 @@
+"""Imports and exports of CSV files, to and from any store."""
