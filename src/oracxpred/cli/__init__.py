@@ -6,39 +6,17 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
 
 from oracxpred import __version__
 from oracxpred.cli.french import HELP_OPTION, FrenchCommand, FrenchGroup, run_click, stderr_line
-from oracxpred.config import Settings, load_settings, read_dotenv
+from oracxpred.cli.options import settings_from, store_options
 from oracxpred.errors import ConfigError
 from oracxpred.logs import setup_logging
 from oracxpred.oserrors import os_reason
-
-
-def settings_from(values: dict[str, Any]) -> Settings:
-    """Flag > environment > ``.env`` (current folder) > default."""
-    return load_settings(values, os.environ, read_dotenv(Path(".env")))
-
-
-def store_options(func: Any) -> Any:
-    """Options every store-reading command shares (collector, web, import/export)."""
-    func = click.option(
-        "--csv-path",
-        metavar="CHEMIN",
-        help="Fichier CSV utilisé sans base de données (défaut : data/matches.csv).",
-    )(func)
-    func = click.option(
-        "--database-url",
-        metavar="URL",
-        help="Base SQL (postgresql://, sqlite:///, mysql+pymysql://) ; sinon DATABASE_URL.",
-    )(func)
-    return func
 
 
 @click.command(cls=FrenchCommand, context_settings=HELP_OPTION, name="collect")

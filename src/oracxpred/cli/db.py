@@ -13,8 +13,8 @@ from typing import Any
 
 import click
 
-from oracxpred.cli import settings_from, store_options
 from oracxpred.cli.french import HELP_OPTION, FrenchCommand, FrenchGroup, stderr_line
+from oracxpred.cli.options import settings_from, store_options
 from oracxpred.config import Settings
 from oracxpred.errors import CollectorError, ConfigError
 from oracxpred.logs import mask_secrets

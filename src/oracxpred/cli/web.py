@@ -17,8 +17,8 @@ from typing import Any
 import click
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from oracxpred.cli import settings_from, store_options
 from oracxpred.cli.french import HELP_OPTION, FrenchCommand, run_click, stderr_line
+from oracxpred.cli.options import settings_from, store_options
 from oracxpred.errors import ConfigError
 from oracxpred.logs import get_logger, setup_logging
 from oracxpred.oserrors import os_reason
