@@ -11,7 +11,8 @@ import socket
 import pytest
 import sqlalchemy as sa
 
-from oracxpred.collector.lease import FileLease, describe_holder, lease_for
+from oracxpred.collector.lease import describe_holder, lease_for
+from oracxpred.collector.lease.file import FileLease
 from oracxpred.collector.lease.sql import MariaDbLease, PostgresLease
 from oracxpred.config import Settings
 from oracxpred.store.sql.store import SqlStore

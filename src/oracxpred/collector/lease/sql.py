@@ -31,11 +31,12 @@ from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from oracxpred.collector.lease import HOST, FileLease, Holder, Lease, _now, validity_s
+from oracxpred.collector.lease.base import HOST, Holder, Lease, utc_now, validity_s
+from oracxpred.collector.lease.file import FileLease
 from oracxpred.config import Settings
 from oracxpred.logs import get_logger, mask_secrets
 from oracxpred.store.sql.engine import normalize_url
-from oracxpred.store.sql.schema import collector_lease, matches
+from oracxpred.store.sql.lease_rows import LEASE_SCOPE, LeaseRow, delete_row, read_row, write_row
 
 log = get_logger("collector.lease")
 
@@ -66,7 +67,7 @@ class SqlLease(Lease):
         self._interval_s = settings.interval_min * 60
         self._validity = timedelta(seconds=validity_s(self._interval_s))
         self._fallback = fallback
-        self._scope = matches.name
+        self._scope = LEASE_SCOPE
         self._token = secrets.token_hex(4)
         self._engine: Engine | None = None
         self._conn: Connection | None = None
@@ -138,7 +139,7 @@ class SqlLease(Lease):
                 conn.close()
                 return self._degrade(exc)
             if got:
-                self._conn, self._since = conn, _now()
+                self._conn, self._since = conn, utc_now()
                 self._write_row(conn)
             else:
                 conn.close()
@@ -161,23 +162,20 @@ class SqlLease(Lease):
 
     def _write_row(self, conn: Connection) -> None:
         assert self._since is not None
-        values = {
-            "holder": f"{HOST[:180]}:{os.getpid()}:{self._token}",
-            "acquired_at": self._since,
-            "expires_at": _now() + self._validity,
-        }
-        table = collector_lease
+        row = LeaseRow(
+            holder=f"{HOST[:180]}:{os.getpid()}:{self._token}",
+            acquired_at=self._since,
+            expires_at=utc_now() + self._validity,
+        )
         try:
-            done = conn.execute(table.update().where(table.c.name == self._scope).values(values))
-            if done.rowcount == 0:
-                conn.execute(table.insert().values(name=self._scope, **values))
+            write_row(conn, self._scope, row)
         except SQLAlchemyError as exc:
             log.debug("Ligne collector_lease non écrite : %s", _reason(exc))
 
     def holder(self) -> Holder | None:
         with self._guard:
             if self._conn is not None and self._since is not None:
-                now = _now()
+                now = utc_now()
                 return Holder(HOST, os.getpid(), self._since, now + self._validity, self.mechanism)
             if self._degraded and time.monotonic() < self._retry_at:
                 return self._fallback.holder()
@@ -193,14 +191,13 @@ class SqlLease(Lease):
                 conn.close()
 
     def _read_holder(self, conn: Connection) -> Holder:
-        table = collector_lease
         try:
-            row = conn.execute(sa.select(table).where(table.c.name == self._scope)).first()
+            row = read_row(conn, self._scope)
         except SQLAlchemyError:
             row = None
         if row is None:
-            return Holder("inconnu", 0, _now(), None, self.mechanism)
-        host, _, _token = str(row.holder).rpartition(":")
+            return Holder("inconnu", 0, utc_now(), None, self.mechanism)
+        host, _, _token = row.holder.rpartition(":")
         host, _, pid = host.rpartition(":")
         return Holder(host, int(pid or 0), row.acquired_at, row.expires_at, self.mechanism)
 
@@ -217,14 +214,8 @@ class SqlLease(Lease):
         with self._guard:
             conn = self._conn
             if conn is not None:
-                table = collector_lease
                 try:
-                    conn.execute(
-                        table.delete().where(
-                            table.c.name == self._scope,
-                            table.c.holder.endswith(f":{os.getpid()}:{self._token}"),
-                        )
-                    )
+                    delete_row(conn, self._scope, f":{os.getpid()}:{self._token}")
                     self.unlock(conn)
                 except SQLAlchemyError as exc:
                     log.debug("Bail non rendu proprement : %s", _reason(exc))
