@@ -10,7 +10,6 @@ SUMMARY = (
 )
 FAILED = "Échec de la collecte : {reason}"
 REJECTED_EVENT = "Événement {event_id} ignoré : {reason}"
-SKIPPED_EVENT = "Événement {event_id} ({team1} vs {team2}) : {decision}"
 UNRESOLVED = (
     "Match {event_id} ({team1} vs {team2}, début {start}) non résolu après {hours:g} h : "
     "aucun score fiable, il n'est pas enregistré"
@@ -28,3 +27,12 @@ INTERVAL_TOO_SHORT = (
     "Intervalle de {interval:g} min inférieur à {minimum:g} min : le site risque de bloquer "
     "les requêtes"
 )
+
+# -- store and collector internals ----------------------------------------------------------
+
+SPOOL_NOT_EMPTIED = "Attente locale {path} impossible à vider : {reason}"
+SPOOL_FALLBACK = "Base injoignable, repli sur l'attente locale : %s"
+SPOOL_PRIMARY_BACK = "Base de nouveau joignable"
+SPOOL_REPLAY_STOPPED = "Rejeu de l'attente locale interrompu : %s"
+SPOOL_NOTE = "{count} match(s) en attente dans {spool}, rejoué(s) au retour de la base."
+HEARTBEAT_NOT_RECORDED = "Battement de cœur non enregistré : %s"

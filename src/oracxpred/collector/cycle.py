@@ -7,7 +7,6 @@ collector all call ``Collector.run_cycle``. User-facing lines are logged here, f
 
 from __future__ import annotations
 
-import contextlib
 import os
 import socket
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from datetime import UTC, datetime
 from oracxpred import messages
 from oracxpred.config import Settings
 from oracxpred.core.parse import parse_feed
-from oracxpred.core.records import FinishedMatch, Rejection
+from oracxpred.core.records import FinishedMatch, Rejection, ResultItem
 from oracxpred.core.results import parse_results
 from oracxpred.core.tracker import (
     TrackerState,
@@ -29,8 +28,7 @@ from oracxpred.core.tracker import (
 from oracxpred.errors import CollectorError, FeedError
 from oracxpred.feed.client import FeedClient, RetryPolicy
 from oracxpred.logs import escape, get_logger
-from oracxpred.store.base import Heartbeat, Store
-from oracxpred.store.spool.store import SpoolingStore
+from oracxpred.store.base import Heartbeat, SpoolState, Store
 
 log = get_logger("collector.cycle")
 
@@ -63,16 +61,6 @@ def client_for(settings: Settings) -> FeedClient:
     )
 
 
-def _spooling(store: Store) -> SpoolingStore | None:
-    """The outage wrapper behind ``store``, if any (the daemon wraps stores once more)."""
-    while not isinstance(store, SpoolingStore):
-        inner = getattr(store, "inner", None)
-        if not isinstance(inner, Store):
-            return None
-        store = inner
-    return store
-
-
 class Collector:
     """A feed client and a store, used one cycle at a time."""
 
@@ -95,8 +83,7 @@ class Collector:
         started = now or datetime.now(UTC)
         report = CycleReport(started_at=started)
         log.info(messages.START)
-        spool = _spooling(self.store)
-        spooled_before = spool.pending_spool_rows() if spool is not None else 0
+        spool_before = self.store.spool_state()
         try:
             self._collect(report, int(started.timestamp()))
         except CollectorError as exc:
@@ -104,7 +91,7 @@ class Collector:
             log.error(messages.FAILED.format(reason=report.error))
             self._heartbeat(report)
             raise
-        self._report_spool(report, spooled_before)
+        self._report_spool(report, spool_before)
         self._heartbeat(report)
         log.info(messages.SUCCESS)
         log.info(
@@ -173,21 +160,20 @@ class Collector:
                 )
             )
 
-    def _report_spool(self, report: CycleReport, spooled_before: int) -> None:
+    def _report_spool(self, report: CycleReport, before: SpoolState | None) -> None:
         """While the database is down, say so every cycle; once it is back, replay the spool
         even when this cycle had nothing to save (the fresh batch was already written)."""
-        spool = _spooling(self.store)
+        if before is None:
+            return
+        self.store.replay_spool()
+        spool = self.store.spool_state()
         if spool is None:
             return
-        if not spool.degraded and spool.pending_spool_rows():
-            with getattr(self.store, "write_lock", contextlib.nullcontext()):
-                spool.replay()
-        if not spool.degraded and spooled_before > spool.pending_spool_rows():
-            replayed = spooled_before - spool.pending_spool_rows()
-            log.info(messages.REPLAYED.format(count=replayed))
+        if not spool.degraded and before.pending > spool.pending:
+            log.info(messages.REPLAYED.format(count=before.pending - spool.pending))
         if spool.degraded:
-            report.spooled = spool.pending_spool_rows()
-            log.warning(messages.DEGRADED.format(count=report.spooled, spool=spool.spool_target))
+            report.spooled = spool.pending
+            log.warning(messages.DEGRADED.format(count=report.spooled, spool=spool.target))
 
     def _load_state(self) -> TrackerState:
         """The stored tracker state: the one saved last by this collector when the store's
@@ -212,7 +198,7 @@ class Collector:
         self, state: TrackerState, now: int
     ) -> tuple[TrackerState, list[FinishedMatch], list[tuple[int, str, str, str]]]:
         """Ask the results service about vanished matches; a failure only postpones them."""
-        items = []
+        items: list[ResultItem] = []
         for query in due_resolutions(state, now):
             try:
                 body = self.client.fetch_results(query.league_id, query.date_from, query.date_to)
@@ -239,4 +225,4 @@ class Collector:
         try:
             self.store.record_heartbeat(beat)
         except CollectorError as exc:
-            log.warning("Battement de cœur non enregistré : %s", exc)
+            log.warning(messages.HEARTBEAT_NOT_RECORDED, exc)

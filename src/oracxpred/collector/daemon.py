@@ -40,6 +40,7 @@ from oracxpred.config import Settings
 from oracxpred.errors import CollectorError
 from oracxpred.logs import LOGGER_NAME, get_logger, mask_secrets
 from oracxpred.metrics import CollectorMetrics
+from oracxpred.store.factory import open_store
 
 log = get_logger("collector.daemon")
 
@@ -151,9 +152,7 @@ def _quiet_apscheduler() -> None:
 
 
 def _open(settings: Settings, metrics: CollectorMetrics) -> CycleRunner:
-    from oracxpred.collector.once import open_configured_store
-
-    store = GuardedStore(open_configured_store(settings))
+    store = GuardedStore(open_store(settings))
     return CycleRunner(settings, store, lease_for(settings), metrics)
 
 

@@ -13,23 +13,17 @@ from oracxpred.collector.lease import describe_holder, lease_for
 from oracxpred.config import Settings
 from oracxpred.errors import CollectorError
 from oracxpred.logs import get_logger, mask_secrets
-from oracxpred.store.base import Store, StoreInfo
+from oracxpred.store.base import StoreInfo
+from oracxpred.store.factory import open_store
 
 log = get_logger("collector.once")
-
-
-def open_configured_store(settings: Settings) -> Store:
-    from oracxpred.store.factory import open_store
-
-    store = open_store(settings)
-    return store
 
 
 def run_once(settings: Settings) -> int:
     """One collection: 0 when the data is safe (stored or spooled) or when another collector
     is active (nothing collected), 1 otherwise."""
     try:
-        store = open_configured_store(settings)
+        store = open_store(settings)
     except CollectorError as exc:
         log.error(messages.FAILED.format(reason=mask_secrets(str(exc))))
         return 1
@@ -44,7 +38,7 @@ def run_once(settings: Settings) -> int:
             log.info(ONE_SHOT_STANDBY.format(who=holder.describe() if holder else "inconnu"))
             return 0
         log.debug("Bail de collecte pris (%s) pour ce lancement", lease.mechanism)
-        log.info(messages.STORE_INFO.format(backend=store.backend, target=_target(store)))
+        log.info(messages.STORE_INFO.format(backend=store.backend, target=store.target))
         collector = Collector(settings, store)
         try:
             collector.run_cycle()
@@ -56,11 +50,6 @@ def run_once(settings: Settings) -> int:
 
 
 ONE_SHOT_STANDBY = "Un autre collecteur est actif ({who}) : aucune collecte par ce lancement"
-
-
-def _target(store: Store) -> str:
-    target = getattr(store, "target", None)
-    return str(target) if target is not None else store.backend
 
 
 def describe_lines(info: StoreInfo) -> list[str]:
@@ -82,7 +71,7 @@ def describe_lines(info: StoreInfo) -> list[str]:
 def check_store(settings: Settings) -> int:
     """``--test-db``: probe the configured store for real and print what it is."""
     try:
-        store = open_configured_store(settings)
+        store = open_store(settings)
         with store:
             info = store.describe()
             beats = store.recent_heartbeats(5)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,15 +20,8 @@ from oracxpred.core.records import FinishedMatch
 from oracxpred.errors import CollectorError, FeedError, LeaseUnavailable, StoreError
 from oracxpred.logs import get_logger, mask_secrets
 from oracxpred.metrics import CollectorMetrics
-from oracxpred.store.base import (
-    Heartbeat,
-    LeagueStats,
-    MatchPage,
-    MatchQuery,
-    SaveReport,
-    Store,
-    StoreInfo,
-)
+from oracxpred.store.base import Heartbeat, SaveReport, Store
+from oracxpred.store.wrapper import DelegatingStore
 
 log = get_logger("collector.schedule")
 
@@ -61,13 +54,12 @@ def cause_of(exc: BaseException) -> str:
     return "other"
 
 
-class GuardedStore(Store):
+class GuardedStore(DelegatingStore):
     """A store whose writes hold ``write_lock``, so that a forced exit can wait for the write
     in progress and then exit before the next one starts."""
 
     def __init__(self, inner: Store) -> None:
-        self.inner = inner
-        self.backend = inner.backend
+        super().__init__(inner)
         self.write_lock = threading.Lock()
 
     def save_matches(self, matches: Sequence[FinishedMatch]) -> SaveReport:
@@ -78,45 +70,17 @@ class GuardedStore(Store):
         with self.write_lock:
             return self.inner.save_tracking(state)
 
-    def tracking_stamp(self) -> object | None:
-        return self.inner.tracking_stamp()
-
     def record_heartbeat(self, heartbeat: Heartbeat) -> None:
         with self.write_lock:
             self.inner.record_heartbeat(heartbeat)
 
+    def replay_spool(self) -> int:
+        with self.write_lock:
+            return self.inner.replay_spool()
+
     def close(self) -> None:
         with self.write_lock:
             self.inner.close()
-
-    def stored_ids(self, event_ids: Iterable[int]) -> set[int]:
-        return self.inner.stored_ids(event_ids)
-
-    def iter_matches(self) -> Iterator[FinishedMatch]:
-        return self.inner.iter_matches()
-
-    def count_matches(self) -> int:
-        return self.inner.count_matches()
-
-    def load_tracking(self) -> dict[str, Any] | None:
-        return self.inner.load_tracking()
-
-    def recent_heartbeats(self, limit: int = 20) -> list[Heartbeat]:
-        return self.inner.recent_heartbeats(limit)
-
-    def describe(self) -> StoreInfo:
-        return self.inner.describe()
-
-    def query_matches(self, query: MatchQuery) -> MatchPage:
-        return self.inner.query_matches(query)
-
-    def league_stats(self, query: MatchQuery | None = None) -> list[LeagueStats]:
-        return self.inner.league_stats(query)
-
-    def __getattr__(self, name: str) -> Any:
-        if name == "inner":
-            raise AttributeError(name)
-        return getattr(self.inner, name)
 
 
 class CycleRunner:

@@ -4,80 +4,31 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from pathlib import Path
 from typing import Any, Self
 
-from oracxpred.core.records import FinishedMatch, Outcome
+from oracxpred.core.records import FinishedMatch
+from oracxpred.store.querying import compute_league_stats, filter_sort_page
+from oracxpred.store.values import (
+    Heartbeat,
+    LeagueStats,
+    MatchPage,
+    MatchQuery,
+    SaveReport,
+    SpoolState,
+    StoreInfo,
+)
 
-
-@dataclass(frozen=True, slots=True)
-class SaveReport:
-    """What one ``save_matches`` call did: ids newly written, ids already stored."""
-
-    saved: tuple[int, ...] = ()
-    duplicates: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Heartbeat:
-    """One collection cycle as recorded in the store (SERVICE.md §5)."""
-
-    started_at: datetime
-    finished_at: datetime | None
-    ok: bool
-    host: str
-    pid: int
-    saved: int = 0
-    pending: int = 0
-    duplicates: int = 0
-    rejected: int = 0
-    error: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class StoreInfo:
-    """What ``--test-db`` prints: never holds a password."""
-
-    backend: str  # "csv", "postgresql", "sqlite", "mysql"
-    target: str  # file path or masked URL
-    writable: bool
-    row_count: int
-    schema_version: str | None = None
-    server_version: str | None = None
-    # Start of the newest recorded cycle; without any, the newest stored row (imports, adoption).
-    last_collection: datetime | None = None
-    details: tuple[str, ...] = ()  # extra French lines (duplicates adopted, spool size…)
-
-
-@dataclass(frozen=True, slots=True)
-class MatchQuery:
-    """Filters of the web app and exports; every field optional."""
-
-    league: str | None = None
-    team: str | None = None  # matches team1 or team2, case-insensitive substring
-    date_from: datetime | None = None  # on start_time (collected_at when unknown)
-    date_to: datetime | None = None
-    outcome: Outcome | None = None
-    offset: int = 0
-    limit: int | None = 50
-
-
-@dataclass(frozen=True, slots=True)
-class MatchPage:
-    items: tuple[FinishedMatch, ...]
-    total: int
-
-
-@dataclass(slots=True)
-class LeagueStats:
-    league: str
-    matches: int = 0
-    goals: int = 0
-    outcomes: dict[str, int] = field(default_factory=lambda: {"1": 0, "N": 0, "2": 0})
-    # Sum of the closing odds' implied probabilities (normalised) over matches with odds.
-    implied: dict[str, float] = field(default_factory=lambda: {"1": 0.0, "N": 0.0, "2": 0.0})
-    with_odds: int = 0
+__all__ = [
+    "Heartbeat",
+    "LeagueStats",
+    "MatchPage",
+    "MatchQuery",
+    "SaveReport",
+    "SpoolState",
+    "Store",
+    "StoreInfo",
+]
 
 
 class Store(abc.ABC):
@@ -103,6 +54,36 @@ class Store(abc.ABC):
     """
 
     backend: str
+
+    emptiable: bool = False
+    """Whether ``emptied`` works; the outage spool must be emptiable."""
+
+    @property
+    def path(self) -> Path | None:
+        """The data file of a file-backed store (the outage spool keeps side files beside it)."""
+        return None
+
+    @property
+    def target(self) -> str:
+        """Where the data lives, safe for logs: a file path or a masked URL."""
+        return self.backend
+
+    @property
+    def copies_lines(self) -> bool:
+        """Whether imports may stream lines through ``transfer/copy.py`` (PostgreSQL)."""
+        return False
+
+    def spool_state(self) -> SpoolState | None:
+        """The outage spool behind this store (``SpoolingStore``, wrappers included), or None."""
+        return None
+
+    def replay_spool(self) -> int:
+        """Replay waiting spooled rows when the primary is back; rows newly stored (0 here)."""
+        return 0
+
+    def emptied(self) -> Store:
+        """Delete everything stored; returns the store to use from now on."""
+        raise NotImplementedError(f"{type(self).__name__} cannot be emptied")
 
     @abc.abstractmethod
     def save_matches(self, matches: Sequence[FinishedMatch]) -> SaveReport:
@@ -146,14 +127,10 @@ class Store(abc.ABC):
 
     def query_matches(self, query: MatchQuery) -> MatchPage:
         """Filtered page, newest first. Backends with an index override this."""
-        from oracxpred.store.querying import filter_sort_page
-
         return filter_sort_page(self.iter_matches(), query)
 
     def league_stats(self, query: MatchQuery | None = None) -> list[LeagueStats]:
         """Per-league statistics over the filtered matches."""
-        from oracxpred.store.querying import compute_league_stats
-
         return compute_league_stats(self.iter_matches(), query)
 
     def close(self) -> None:  # noqa: B027 - optional hook, most backends need it

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
 from oracxpred.core.records import FinishedMatch, Odds1X2, Outcome
-from oracxpred.store.base import LeagueStats, MatchPage, MatchQuery
+from oracxpred.store.values import LeagueStats, MatchPage, MatchQuery
 
 _KEYS: tuple[str, str, str] = (Outcome.HOME.value, Outcome.DRAW.value, Outcome.AWAY.value)
 

@@ -28,6 +28,7 @@ from typing import Any, BinaryIO
 
 from filelock import FileLock, Timeout
 
+from oracxpred import messages
 from oracxpred.core.cells import RowError, match_to_row, row_to_match
 from oracxpred.core.records import FinishedMatch
 from oracxpred.errors import StoreNotWritable, StoreUnavailable
@@ -56,9 +57,10 @@ class CsvStore(Store):
     """Finished matches in a CSV file; tracker state and heartbeats in files beside it."""
 
     backend = "csv"
+    emptiable = True
 
     def __init__(self, path: Path | str, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT_S) -> None:
-        self.path = Path(path).absolute()
+        self._path = Path(path).absolute()
         stem = self.path.with_name(self.path.stem)
         self.lock_path = Path(f"{self.path}.lock")
         self.tracking_path = Path(f"{stem}.tracking.json")
@@ -78,6 +80,10 @@ class CsvStore(Store):
                         self._sync(repair=True)
                 except (StoreNotWritable, StoreUnavailable):
                     self._sync(repair=False)  # read-only or busy: repair at the first write
+
+    @property
+    def path(self) -> Path:
+        return self._path
 
     @property
     def target(self) -> str:
@@ -300,3 +306,15 @@ class CsvStore(Store):
 
     def close(self) -> None:
         """Nothing to release: no file stays open between calls."""
+
+    def emptied(self) -> CsvStore:
+        """Delete the data file and its side files; a fresh store on the same path."""
+        self.close()
+        for path in (self.heartbeat_path, self.tracking_path, self.path):
+            try:
+                path.unlink(missing_ok=True)
+            except OSError as exc:
+                raise StoreNotWritable(
+                    messages.SPOOL_NOT_EMPTIED.format(path=path, reason=os_reason(exc))
+                ) from None
+        return CsvStore(self.path, lock_timeout=self._lock_timeout)

@@ -18,6 +18,7 @@ from typing import Any
 
 from oracxpred.core.state_json import dumps_state, loads_state
 from oracxpred.logs import get_logger
+from oracxpred.store.base import Store
 
 log = get_logger("store.spool")
 
@@ -56,10 +57,9 @@ class TrackingMirror:
         return state if isinstance(state, dict) else None
 
 
-def mirror_path(spool: object) -> Path | None:
+def mirror_path(spool: Store) -> Path | None:
     """``<spool stem>.last-tracking.json`` beside a file spool; None for other spools."""
-    path = getattr(spool, "path", None)
+    path = spool.path
     if path is None:
         return None
-    path = Path(path)
     return path.with_name(path.stem + ".last-tracking.json")

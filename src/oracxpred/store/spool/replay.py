@@ -1,4 +1,4 @@
-"""Moving spooled data into the primary store (``SpoolingStore``), crash-safely.
+"""The one driver of a spool replay (``SpoolReplay``): spooled data into the primary, crash-safely.
 
 Matches go first, in chunks, each an idempotent ``save_matches``: replaying a chunk twice
 (after a crash, before the spool was emptied) only yields duplicates. Once every spooled match
@@ -8,49 +8,66 @@ heartbeats first: they are the one part whose replay is not idempotent.
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from itertools import islice
-from pathlib import Path
-from typing import Any
 
-from oracxpred.errors import StoreNotWritable
-from oracxpred.oserrors import os_reason
 from oracxpred.store.base import Store
+from oracxpred.store.spool.mirror import TrackingMirror
 
 ALL_HEARTBEATS = 1_000_000
 
 
 def check_spool(spool: Store) -> None:
-    """The spool must be emptiable: a ``clear()`` method, or a ``CsvStore`` (its files)."""
-    if not callable(getattr(spool, "clear", None)) and not hasattr(spool, "heartbeat_path"):
-        raise TypeError("the spool must have clear() or be a CsvStore")
+    """The spool must be emptiable once replayed (a ``CsvStore``)."""
+    if not spool.emptiable:
+        raise TypeError("the spool must be an emptiable store (a CsvStore)")
 
 
-def replay_matches(
-    primary: Store, spool: Store, start: int, chunk: int, budget: int
-) -> tuple[int, int]:
-    """Save spooled matches ``start…`` (storage order) into ``primary``, at most ``budget``
-    of them; returns ``(newly stored, position reached)``."""
-    written, position = 0, start
-    spooled = spool.iter_matches()
-    try:
-        todo = islice(spooled, start, None)
-        while budget > 0:
-            batch = list(islice(todo, min(chunk, budget)))
-            if not batch:
-                break
-            written += len(primary.save_matches(batch).saved)
-            position += len(batch)
-            budget -= len(batch)
-    finally:
-        close = getattr(spooled, "close", None)
-        if close is not None:
-            close()  # a half-read spool file is not left open
-    return written, position
+class SpoolReplay:
+    """Where a replay stands (spooled rows the primary confirmed) and how it proceeds."""
+
+    def __init__(self, mirror: TrackingMirror, chunk: int, budget: int) -> None:
+        self.mirror, self.chunk, self.budget = mirror, chunk, budget
+        self.position = 0  # spooled rows (in spool order) the primary confirmed
+
+    def pending(self, spool: Store) -> int:
+        """Matches waiting in the spool for the primary."""
+        return max(0, spool.count_matches() - self.position)
+
+    def run(self, primary: Store, spool: Store) -> tuple[int, Store]:
+        """Send up to ``budget`` spooled matches to ``primary``; once all are confirmed, move
+        state and heartbeats and empty the spool. Returns the rows newly stored and the spool
+        to use from now on. ``StoreUnavailable`` propagates; the position stays right."""
+        written = self._matches(primary, spool)
+        if self.position < spool.count_matches():
+            return written, spool
+        state = spool.load_tracking()
+        spool = _drain(primary, spool)
+        self.position = 0
+        if state is not None:
+            self.mirror.save(state)
+        return written, spool
+
+    def _matches(self, primary: Store, spool: Store) -> int:
+        written, budget = 0, self.budget
+        spooled = spool.iter_matches()
+        try:
+            todo = islice(spooled, self.position, None)
+            while budget > 0:
+                batch = list(islice(todo, min(self.chunk, budget)))
+                if not batch:
+                    break
+                written += len(primary.save_matches(batch).saved)
+                self.position += len(batch)
+                budget -= len(batch)
+        finally:
+            if isinstance(spooled, Generator):
+                spooled.close()  # a half-read spool file is not left open
+        return written
 
 
-def drain(primary: Store, spool: Store) -> Store:
-    """Every spooled match is in ``primary``: move state and heartbeats, then empty the spool.
-    Returns the spool to use from now on (a ``CsvStore`` is reopened on its emptied path)."""
+def _drain(primary: Store, spool: Store) -> Store:
+    """Every spooled match is in ``primary``: move state and heartbeats, then empty the spool."""
     state = spool.load_tracking()
     beats = spool.recent_heartbeats(limit=ALL_HEARTBEATS)
     if state is None and not beats and spool.count_matches() == 0:
@@ -59,16 +76,4 @@ def drain(primary: Store, spool: Store) -> Store:
         primary.save_tracking(state)
     for beat in reversed(beats):
         primary.record_heartbeat(beat)
-    clear = getattr(spool, "clear", None)
-    if callable(clear):
-        clear()
-        return spool
-    csv_store: Any = spool
-    csv_store.close()
-    for path in (csv_store.heartbeat_path, csv_store.tracking_path, csv_store.path):
-        try:
-            Path(path).unlink(missing_ok=True)
-        except OSError as exc:
-            reason = os_reason(exc)
-            raise StoreNotWritable(f"Attente locale {path} impossible à vider : {reason}") from None
-    return type(spool)(csv_store.path)  # type: ignore[call-arg]
+    return spool.emptied()

@@ -1,6 +1,6 @@
 """``SpoolingStore``: keeps collecting while the database is down, replays when it is back.
 
-A wrapper, not a backend, so the outage logic exists once (STYLE.md §8). Rules:
+A wrapper, not a backend, so the outage logic exists once. Rules:
 
 * every write tries the primary first; on ``StoreUnavailable`` it goes to the spool (a local
   store, the CSV file ``settings.spool_path``) and the wrapper is ``degraded``. Other errors
@@ -23,24 +23,18 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
+from oracxpred import messages
 from oracxpred.core.records import FinishedMatch
 from oracxpred.errors import CollectorError, StoreUnavailable
 from oracxpred.logs import get_logger
-from oracxpred.store.base import (
-    Heartbeat,
-    LeagueStats,
-    MatchPage,
-    MatchQuery,
-    SaveReport,
-    Store,
-    StoreInfo,
-)
+from oracxpred.store.base import Heartbeat, SaveReport, SpoolState, Store, StoreInfo
 from oracxpred.store.spool.mirror import TrackingMirror, mirror_path
-from oracxpred.store.spool.replay import check_spool, drain, replay_matches
+from oracxpred.store.spool.replay import SpoolReplay, check_spool
+from oracxpred.store.wrapper import DelegatingStore
 
 log = get_logger("store.spool")
 
@@ -53,8 +47,12 @@ REPLAY_BUDGET = 20_000
 RETRY_AFTER_S = 15.0
 """Seconds the primary is not retried after it failed."""
 
+T = TypeVar("T")
 
-class SpoolingStore(Store):
+
+class SpoolingStore(DelegatingStore):
+    """Reads go to the primary (the inner store); writes to the primary, else the spool."""
+
     def __init__(
         self,
         primary: Store,
@@ -66,16 +64,14 @@ class SpoolingStore(Store):
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         check_spool(spool)
+        super().__init__(primary)
         self.primary, self.spool = primary, spool
-        self.backend = primary.backend
         self.retry_after_s, self._clock = retry_after_s, clock
-        self._chunk, self._budget = replay_chunk, replay_budget
         self._lock = threading.RLock()
         self._failed_at: float | None = None
         self._last_error: str | None = None
-        self._replayed = 0  # spooled rows (in spool order) the primary confirmed
-        self._replay_error: str | None = None
         self._mirror = TrackingMirror(mirror_path(spool))
+        self._replay = SpoolReplay(self._mirror, replay_chunk, replay_budget)
 
     # -- state the caller logs -------------------------------------------------------------
 
@@ -90,17 +86,22 @@ class SpoolingStore(Store):
         return self._last_error
 
     @property
-    def target(self) -> str:
-        return str(getattr(self.primary, "target", self.primary.backend))
+    def spool_target(self) -> str:
+        return self.spool.target
 
     @property
-    def spool_target(self) -> str:
-        return str(getattr(self.spool, "target", None) or getattr(self.spool, "path", "spool"))
+    def copies_lines(self) -> bool:
+        """Imports never stream through the wrapper (``transfer/copy.py`` needs the SqlStore)."""
+        return False
 
     def pending_spool_rows(self) -> int:
         """Matches waiting in the spool for the primary."""
         with self._lock:
-            return max(0, self.spool.count_matches() - self._replayed)
+            return self._replay.pending(self.spool)
+
+    def spool_state(self) -> SpoolState:
+        with self._lock:
+            return SpoolState(self.degraded, self.pending_spool_rows(), self.spool_target)
 
     def mark_unavailable(self, error: StoreUnavailable) -> None:
         """Record an outage seen outside this wrapper (``open_store`` at start)."""
@@ -115,17 +116,17 @@ class SpoolingStore(Store):
             return True
         return self._clock() - self._failed_at >= self.retry_after_s
 
-    def _call(self, primary: Callable[[], Any], fallback: Callable[[], Any]) -> Any:
+    def _call(self, primary: Callable[[], T], fallback: Callable[[], T]) -> T:
         with self._lock:
             if self._try_primary():
                 try:
                     result = primary()
                 except StoreUnavailable as exc:
                     self.mark_unavailable(exc)
-                    log.debug("Base injoignable, repli sur l'attente locale : %s", exc)
+                    log.debug(messages.SPOOL_FALLBACK, exc)
                 else:
                     if self._failed_at is not None:
-                        log.debug("Base de nouveau joignable")
+                        log.debug(messages.SPOOL_PRIMARY_BACK)
                     self._failed_at, self._last_error = None, None
                     return result
             return fallback()
@@ -146,36 +147,28 @@ class SpoolingStore(Store):
         try:
             self.replay()
         except CollectorError as exc:
-            self._replay_error = str(exc)
-            log.debug("Rejeu de l'attente locale interrompu : %s", exc)
-        else:
-            self._replay_error = None
-
-    @property
-    def replay_error(self) -> str | None:
-        """Why the last replay stopped (a non-transient error), None when it went through."""
-        return self._replay_error
+            log.debug(messages.SPOOL_REPLAY_STOPPED, exc)
 
     def replay(self) -> int:
         """Send up to ``replay_budget`` spooled matches to the primary; empty the spool once
-        all are confirmed. Returns how many rows the primary newly stored."""
+        all are confirmed (``SpoolReplay``). Returns how many rows the primary newly stored."""
         with self._lock:
             if self.degraded:
                 return 0
             try:
-                written, self._replayed = replay_matches(
-                    self.primary, self.spool, self._replayed, self._chunk, self._budget
-                )
-                if self._replayed >= self.spool.count_matches():
-                    state = self.spool.load_tracking()
-                    self.spool = drain(self.primary, self.spool)
-                    self._replayed = 0
-                    if state is not None:
-                        self._mirror.save(state)
+                written, self.spool = self._replay.run(self.primary, self.spool)
             except StoreUnavailable as exc:
                 self.mark_unavailable(exc)
                 return 0
             return written
+
+    def replay_spool(self) -> int:
+        """The collector's call after each cycle: replay only when the primary is back and
+        rows wait (a cycle with nothing to save still drains the spool)."""
+        with self._lock:
+            if self.degraded or not self.pending_spool_rows():
+                return 0
+            return self.replay()
 
     def save_tracking(self, state: dict[str, Any]) -> object | None:
         """The primary's stamp when the state went there and the spool holds none (the usual
@@ -189,8 +182,9 @@ class SpoolingStore(Store):
                 return None
             return stamp
 
-        def spooled() -> None:
+        def spooled() -> object | None:
             self.spool.save_tracking(state)
+            return None
 
         with self._lock:
             stamp = self._call(primary, spooled)
@@ -230,28 +224,11 @@ class SpoolingStore(Store):
         spooled = self.spool.stored_ids(wanted)
         return spooled | self._call(lambda: self.primary.stored_ids(wanted), set)
 
-    # -- reads: the primary's (spooled rows show up once replayed) --------------------------
-
-    def iter_matches(self) -> Iterator[FinishedMatch]:
-        return self.primary.iter_matches()
-
-    def count_matches(self) -> int:
-        return self.primary.count_matches()
-
-    def query_matches(self, query: MatchQuery) -> MatchPage:
-        return self.primary.query_matches(query)
-
-    def league_stats(self, query: MatchQuery | None = None) -> list[LeagueStats]:
-        return self.primary.league_stats(query)
+    # -- reads: the primary's, inherited (spooled rows show up once replayed) ---------------
 
     def describe(self) -> StoreInfo:
         pending = self.pending_spool_rows()
-        note = (
-            f"{pending} match(s) en attente dans {self.spool_target}, rejoué(s) au retour de "
-            "la base."
-            if pending
-            else ""
-        )
+        note = messages.SPOOL_NOTE.format(count=pending, spool=self.spool_target) if pending else ""
         try:
             info = self.primary.describe()
         except StoreUnavailable as exc:

@@ -15,17 +15,16 @@ import threading
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from tqdm import tqdm
 
+from oracxpred.store.base import Store
 from oracxpred.store.sql.bulk import CopyResult, CopyRows
+from oracxpred.store.sql.store import SqlStore
 from oracxpred.store.transfer.copy_format import LineConverter, copy_line, sql_value_error
 from oracxpred.store.transfer.records import records, reference
-
-if TYPE_CHECKING:
-    from oracxpred.store.sql.store import SqlStore
-    from oracxpred.store.transfer.files import ImportReport
+from oracxpred.store.transfer.report import ImportReport
 
 T = TypeVar("T")
 
@@ -43,11 +42,14 @@ class _Chunk:
 def import_by_copy(
     path: Path,
     header: list[str],
-    store: SqlStore,
+    store: Store,
     report: ImportReport,
     bar: tqdm[Any],
     chunk: int,
 ) -> None:
+    """Only for a store whose ``copies_lines`` is true (an ``SqlStore`` on PostgreSQL)."""
+    if not isinstance(store, SqlStore) or not store.copies_lines:
+        raise TypeError("import_by_copy needs an SqlStore on PostgreSQL")
     reader = Reader(chunks(path, header, chunk))
     reader.start()
     try:

@@ -16,7 +16,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,39 +28,12 @@ from oracxpred.oserrors import os_reason
 from oracxpred.store.base import Store
 from oracxpred.store.transfer.copy_format import sql_value_error
 from oracxpred.store.transfer.records import count_lines, read_header, records, reference
+from oracxpred.store.transfer.report import REJECTIONS_KEPT, ImportReport
+
+__all__ = ["REJECTIONS_KEPT", "ImportReport", "export_csv", "import_csv"]
 
 CHUNK = 50_000
 """Rows per store call: large enough for COPY to pay off, small enough to bound memory."""
-
-REJECTIONS_KEPT = 1000
-"""Bad rows listed in the report (all are counted)."""
-
-
-@dataclass
-class ImportReport:
-    path: Path
-    read: int = 0
-    saved: int = 0
-    duplicates: int = 0
-    rejected: int = 0
-    rejections: list[tuple[int, str]] = field(default_factory=list)  # (line, French reason)
-    elapsed_s: float = 0.0
-
-    @property
-    def rows_per_s(self) -> float:
-        return self.read / self.elapsed_s if self.elapsed_s > 0 else 0.0
-
-    def reject(self, line: int, reason: str) -> None:
-        """Count a bad row; the first ``REJECTIONS_KEPT`` are listed."""
-        self.rejected += 1
-        if len(self.rejections) < REJECTIONS_KEPT:
-            self.rejections.append((line, reason))
-
-    def summary(self) -> str:
-        return (
-            f"Import de {self.path} : {self.read} ligne(s) lue(s), {self.saved} enregistrée(s), "
-            f"{self.duplicates} déjà présente(s), {self.rejected} rejetée(s)"
-        )
 
 
 def _write(store: Store, batch: Sequence[FinishedMatch], report: ImportReport) -> None:
@@ -82,7 +54,8 @@ def import_csv(
     with tqdm(
         total=total, unit=" lignes", desc="Import", file=sys.stderr, disable=not progress
     ) as bar:
-        if getattr(store, "copies_lines", False):
+        if store.copies_lines:
+            # Imported here: the COPY pipeline loads SQLAlchemy and psycopg, CSV imports never.
             from oracxpred.store.transfer.copy import import_by_copy
 
             import_by_copy(path, header, store, report, bar, chunk)
