@@ -132,7 +132,7 @@ STANDBY = "Un autre collecteur est actif"
 
 
 def finished_ids(sim) -> set[int]:
-    """Events the simulated feed shows as finished right now (``F`` true, FEED.md)."""
+    """Events the simulated feed shows as finished right now (``F`` true, ``docs/feed.md`` §3)."""
     return {int(e["I"]) for e in sim.snapshot() if e.get("F")}
 
 

@@ -1,4 +1,4 @@
-"""Daemon mode (SERVICE.md §5): scheduling, clean and forced shutdown, background collector.
+"""Daemon mode (``docs/operations.md`` §1–2): scheduling, shutdown, background collector.
 
 One APScheduler job (``CycleRunner.tick``): first run at once, then every interval; never two
 at once (``max_instances=1``), late runs coalesced into one. Cycles run in a worker thread, so
@@ -81,7 +81,7 @@ def _flush_logs() -> None:
 def exit_now(store: GuardedStore, code: int) -> None:
     """``os._exit`` once no store write is in progress (and none can start)."""
     if not store.write_lock.acquire(timeout=FORCE_WRITE_WAIT_S):
-        log.error("Écriture toujours en cours après %g s : sortie quand même", FORCE_WRITE_WAIT_S)
+        log.error(messages.FORCED_EXIT_WRITE_PENDING, FORCE_WRITE_WAIT_S)
     _flush_logs()
     os._exit(code)
 
@@ -98,14 +98,13 @@ class Watcher(threading.Thread):
         announced = False
         while not self.finished.wait(WATCH_POLL_S):
             if self.flags.force:
-                log.warning("Second signal : arrêt immédiat, sans attendre la fin du cycle")
+                log.warning(messages.SECOND_SIGNAL)
                 exit_now(self.runner.store, 130)
             if not self.flags.stop:
                 continue
             if not announced:
                 log.info(
-                    "Arrêt demandé (%s) : fin du cycle en cours, puis arrêt "
-                    "(un second signal arrête immédiatement)",
+                    messages.STOP_REQUESTED,
                     self.flags.signal_name,
                 )
                 self.runner.request_stop()
@@ -124,12 +123,12 @@ def _schedule(scheduler: BaseScheduler, runner: CycleRunner, settings: Settings)
 
     def on_event(event: JobEvent) -> None:
         if event.code != EVENT_JOB_MAX_INSTANCES:
-            log.warning("Déclenchement manqué (système suspendu ?) : regroupé avec le suivant")
+            log.warning(messages.TRIGGER_MISSED)
         elif warned_for[0] != runner.ticks:
             warned_for[0] = runner.ticks
-            log.warning("Cycle précédent encore en cours : déclenchements sautés jusqu'à sa fin")
+            log.warning(messages.OVERRUN_FIRST)
         else:
-            log.debug("Cycle précédent toujours en cours : déclenchement sauté")
+            log.debug(messages.OVERRUN_AGAIN)
 
     scheduler.add_listener(on_event, EVENT_JOB_MAX_INSTANCES | EVENT_JOB_MISSED)
     scheduler.add_job(
@@ -186,9 +185,9 @@ def _serve(settings: Settings, flags: StopFlags) -> int:
             try:
                 port = metrics.serve(settings.metrics_port)
             except OSError as exc:
-                log.error("Port des métriques %s indisponible : %s", settings.metrics_port, exc)
+                log.error(messages.METRICS_PORT_UNAVAILABLE, settings.metrics_port, exc)
                 return 1
-            log.info("Métriques Prometheus sur http://127.0.0.1:%s/metrics", port)
+            log.info(messages.METRICS_SERVING, port)
         _quiet_apscheduler()
         scheduler = BlockingScheduler(
             timezone=UTC, executors={"default": ThreadPoolExecutor(max_workers=2)}
@@ -197,7 +196,7 @@ def _serve(settings: Settings, flags: StopFlags) -> int:
         watcher = Watcher(flags, scheduler, runner)
         watcher.start()
         log.info(
-            "Service de collecte démarré : une collecte toutes les %g min (stockage : %s)",
+            messages.DAEMON_STARTED,
             settings.interval_min,
             runner.store.backend,
         )
@@ -209,7 +208,7 @@ def _serve(settings: Settings, flags: StopFlags) -> int:
             if not runner.wait_idle(grace):
                 # Closing the store under a running cycle could cut its write: exit instead,
                 # once no write is in progress; the OS and the server free the lease.
-                log.warning("Cycle toujours en cours après %g s : arrêt sans l'attendre", grace)
+                log.warning(messages.STOP_CYCLE_RUNNING, grace)
                 log.info(messages.STOPPED)
                 exit_now(runner.store, 0)
         finally:
@@ -258,7 +257,7 @@ class BackgroundCollector:
         if not self.runner.wait_idle(stop_grace_s(self.settings)):
             # Its thread is a daemon thread: the store and the lease stay with it (closing
             # them under a write could cut it) and the process exit frees them.
-            log.warning("Collecteur interne : cycle toujours en cours, arrêt sans l'attendre")
+            log.warning(messages.BACKGROUND_STOP_CYCLE_RUNNING)
             return
         self.runner.close()
         log.info(messages.STOPPED)

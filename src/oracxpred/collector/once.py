@@ -35,9 +35,10 @@ def run_once(settings: Settings) -> int:
             return 1
         if not held:
             holder = lease.holder()
-            log.info(ONE_SHOT_STANDBY.format(who=holder.describe() if holder else "inconnu"))
+            who = holder.describe() if holder else messages.UNKNOWN_HOLDER_SHORT
+            log.info(messages.ONE_SHOT_STANDBY.format(who=who))
             return 0
-        log.debug("Bail de collecte pris (%s) pour ce lancement", lease.mechanism)
+        log.debug(messages.ONE_SHOT_LEASE_TAKEN, lease.mechanism)
         log.info(messages.STORE_INFO.format(backend=store.backend, target=store.target))
         collector = Collector(settings, store)
         try:
@@ -49,21 +50,18 @@ def run_once(settings: Settings) -> int:
     return 0
 
 
-ONE_SHOT_STANDBY = "Un autre collecteur est actif ({who}) : aucune collecte par ce lancement"
-
-
 def describe_lines(info: StoreInfo) -> list[str]:
     lines = [
-        f"Stockage : {info.backend}",
-        f"Cible : {info.target}",
-        f"Accessible en écriture : {'oui' if info.writable else 'non'}",
-        f"Version du schéma : {info.schema_version or 'inconnue'}",
-        f"Nombre de matchs : {info.row_count}",
+        messages.INFO_BACKEND.format(backend=info.backend),
+        messages.INFO_TARGET.format(target=info.target),
+        messages.INFO_WRITABLE.format(answer=messages.YES if info.writable else messages.NO),
+        messages.INFO_SCHEMA.format(version=info.schema_version or messages.INFO_UNKNOWN),
+        messages.INFO_ROWS.format(count=info.row_count),
     ]
     if info.server_version:
-        lines.insert(2, f"Version du serveur : {info.server_version}")
+        lines.insert(2, messages.INFO_SERVER.format(version=info.server_version))
     last = info.last_collection.strftime("%Y-%m-%d %H:%M:%S UTC") if info.last_collection else None
-    lines.append(f"Dernière collecte : {last or 'aucune'}")
+    lines.append(messages.INFO_LAST_COLLECTION.format(last=last or messages.INFO_NONE))
     lines.extend(info.details)
     return lines
 
@@ -76,14 +74,14 @@ def check_store(settings: Settings) -> int:
             info = store.describe()
             beats = store.recent_heartbeats(5)
     except CollectorError as exc:
-        log.error("Test du stockage échoué : %s", mask_secrets(str(exc)))
+        log.error(messages.TEST_DB_FAILED, mask_secrets(str(exc)))
         return 1
     for line in describe_lines(info):
         log.info(line)
     for beat in beats:
-        state = "OK" if beat.ok else f"ÉCHEC ({beat.error})"
+        state = "OK" if beat.ok else messages.TEST_DB_CYCLE_FAILED.format(error=beat.error)
         log.info(
-            "Cycle du %s sur %s (pid %s) : %s, %s sauvegardé(s)",
+            messages.TEST_DB_CYCLE,
             beat.started_at.strftime("%Y-%m-%d %H:%M:%S"),
             beat.host,
             beat.pid,
@@ -93,15 +91,15 @@ def check_store(settings: Settings) -> int:
     holder = describe_holder(settings)
     if holder:
         log.info(
-            "Collecteur actif : hôte %s, pid %s, depuis %s (%s)",
+            messages.TEST_DB_HOLDER,
             holder["host"],
             holder["pid"],
             holder["since"],
             holder["mechanism"],
         )
     else:
-        log.info("Collecteur actif : aucun")
+        log.info(messages.TEST_DB_NO_HOLDER)
     ok = info.writable
     if not ok:
-        log.error("Le stockage n'est pas accessible en écriture.")
+        log.error(messages.TEST_DB_NOT_WRITABLE)
     return 0 if ok else 1

@@ -1,4 +1,4 @@
-"""The scheduled job: lease, back-off after failures, one cycle, metrics (SERVICE.md §5).
+"""The scheduled job (``docs/operations.md`` §1, §4): lease, back-off, one cycle, metrics.
 
 Shared by the daemon and the web app's background collector, so both collect under the same
 single-active lease. ``tick`` never raises: this is the cycle guard, the one place where a
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from oracxpred import messages
 from oracxpred.collector.cycle import Collector, CycleReport
 from oracxpred.collector.lease import Lease
 from oracxpred.config import Settings
@@ -41,7 +42,7 @@ def backoff_skips(failures: int, interval_s: float) -> int:
     if failures <= 1:
         return 0
     cap = min(MAX_SKIPPED_TICKS, max(0, int(BACKOFF_CAP_S // interval_s) - 1))
-    return min(2 ** (min(failures, 16) - 1) - 1, cap)
+    return min((1 << (min(failures, 16) - 1)) - 1, cap)
 
 
 def cause_of(exc: BaseException) -> str:
@@ -145,7 +146,7 @@ class CycleRunner:
         try:
             held = self.lease.ensure()
         except CollectorError as exc:
-            log.error("Bail de collecte indisponible : %s", mask_secrets(str(exc)))
+            log.error(messages.LEASE_UNAVAILABLE, mask_secrets(str(exc)))
             self._failed(exc)
             return
         if not held:
@@ -155,28 +156,28 @@ class CycleRunner:
         if self._skip > 0:
             self._skip -= 1
             self.metrics.tick("skipped")
-            log.debug("Cycle sauté (attente après échecs), encore %d", self._skip)
+            log.debug(messages.CYCLE_SKIPPED, self._skip)
             return
         try:
             report = self.collector.run_cycle()
         except CollectorError as exc:  # already logged by the cycle, with its cause
             self._failed(exc)
         except Exception as exc:  # the cycle guard: whatever happened, the daemon goes on
-            log.exception("Erreur inattendue pendant la collecte")
+            log.exception(messages.UNEXPECTED_ERROR)
             self._failed(exc)
         else:
             self._succeeded(report)
 
     def _took_lease(self) -> None:
         if self._collecting:
-            log.debug("Bail de collecte renouvelé (%s)", self.lease.mechanism)
+            log.debug(messages.LEASE_RENEWED, self.lease.mechanism)
             return
         self._collecting = True
         holder = self.lease.holder()
         self.metrics.lease(True, holder)
         if self._standby_said is not None:
-            log.info("Collecteur actif disparu : ce processus reprend la collecte")
-        log.info("Bail de collecte obtenu (%s) : ce processus collecte", self.lease.mechanism)
+            log.info(messages.LEASE_TAKEOVER)
+        log.info(messages.LEASE_TAKEN, self.lease.mechanism)
         self._standby_said = None
 
     def _standby(self) -> None:
@@ -184,17 +185,16 @@ class CycleRunner:
         holder = self.lease.holder()
         self.metrics.lease(False, holder)
         self.metrics.tick("standby")
-        who = holder.describe() if holder else "détenteur inconnu"
+        who = holder.describe() if holder else messages.UNKNOWN_HOLDER
         now = time.monotonic()
         said = self._standby_said
         if said is None:
             log.info(
-                "Un autre collecteur est actif (%s) : ce processus reste en attente "
-                "et réessaie à chaque intervalle",
+                messages.STANDBY,
                 who,
             )
         elif said[1] != who or now - said[0] >= STANDBY_REMINDER_S:
-            log.info("Toujours en attente : collecteur actif %s", who)
+            log.info(messages.STANDBY_REMINDER, who)
         else:
             return
         self._standby_said = (now, who)
@@ -208,8 +208,7 @@ class CycleRunner:
         self.metrics.failure(cause_of(exc), self.failures)
         if self.failures >= 2:
             log.warning(
-                "%d échecs consécutifs depuis %s UTC (dernière cause : %s) ; "
-                "prochaine tentative dans %d intervalle(s)",
+                messages.FAILURES_IN_A_ROW,
                 self.failures,
                 self.failing_since.strftime("%Y-%m-%d %H:%M:%S"),
                 self.last_error,
@@ -220,7 +219,7 @@ class CycleRunner:
         now = datetime.now(UTC)
         if self.failures and self.failing_since is not None:
             log.info(
-                "Collecte rétablie après %d échec(s) consécutif(s) depuis %s UTC",
+                messages.RECOVERED,
                 self.failures,
                 self.failing_since.strftime("%Y-%m-%d %H:%M:%S"),
             )

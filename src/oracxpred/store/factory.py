@@ -9,6 +9,7 @@ configuration errors an operator has to see, not outages to spool through.
 
 from __future__ import annotations
 
+from oracxpred import messages
 from oracxpred.config import Settings
 from oracxpred.errors import StoreError, StoreUnavailable
 from oracxpred.logs import get_logger
@@ -57,7 +58,7 @@ def open_store(settings: Settings) -> Store:
         primary.upgrade()
     except StoreUnavailable as exc:
         store.mark_unavailable(exc)
-        log.debug("Base injoignable à l'ouverture, démarrage en mode dégradé : %s", exc)
+        log.debug(messages.DB_DOWN_AT_OPEN, exc)
     except StoreError:
         store.close()
         raise

@@ -22,7 +22,7 @@ class SaveReport:
 
 @dataclass(frozen=True, slots=True)
 class Heartbeat:
-    """One collection cycle as recorded in the store (SERVICE.md §5)."""
+    """One collection cycle as recorded in the store (``docs/operations.md`` §5)."""
 
     started_at: datetime
     finished_at: datetime | None

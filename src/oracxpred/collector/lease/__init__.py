@@ -1,4 +1,4 @@
-"""Single active collector (SERVICE.md §5): the lease, and who holds it.
+"""Single active collector (``docs/operations.md`` §3): the lease, and who holds it.
 
 Only the holder collects; standbys retry at each interval. One interface, three mechanisms:
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from oracxpred import messages
 from oracxpred.collector.lease.base import HOST, Holder, Lease, utc_now, validity_s
 from oracxpred.errors import LeaseUnavailable
 from oracxpred.logs import get_logger
@@ -51,7 +52,9 @@ class FileLease(Lease):
                     return False
                 except OSError as exc:
                     raise LeaseUnavailable(
-                        f"verrou de collecte {self.lock_path} inutilisable : {os_reason(exc)}"
+                        messages.LEASE_LOCK_UNUSABLE.format(
+                            lock_path=self.lock_path, reason=os_reason(exc)
+                        )
                     ) from None
                 self._since = utc_now()
             self._write_info()
@@ -70,9 +73,7 @@ class FileLease(Lease):
             os.replace(tmp, self.info_path)
         except OSError as exc:
             if not self._info_warned:
-                log.warning(
-                    "Détails du verrou non écrits (%s) : %s", self.info_path, os_reason(exc)
-                )
+                log.warning(messages.LEASE_INFO_NOT_WRITTEN, self.info_path, os_reason(exc))
                 self._info_warned = True
 
     def holder(self) -> Holder | None:

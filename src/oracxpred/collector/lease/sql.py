@@ -31,6 +31,7 @@ from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
+from oracxpred import messages
 from oracxpred.collector.lease.base import HOST, Holder, Lease, utc_now, validity_s
 from oracxpred.collector.lease.file import FileLease
 from oracxpred.config import Settings
@@ -123,9 +124,9 @@ class SqlLease(Lease):
                     if self.still_mine(self._conn):
                         self._write_row(self._conn)
                         return True
-                    log.warning("Bail de collecte perdu : le verrou n'est plus détenu")
+                    log.warning(messages.LEASE_LOST)
                 except SQLAlchemyError as exc:
-                    log.warning("Bail de collecte perdu (connexion coupée : %s)", _reason(exc))
+                    log.warning(messages.LEASE_LOST_CONNECTION, _reason(exc))
                 self._drop()
             if self._degraded and time.monotonic() < self._retry_at:
                 return self._fallback.ensure()
@@ -144,7 +145,7 @@ class SqlLease(Lease):
             else:
                 conn.close()
             if self._degraded:
-                log.info("Base de données joignable : le bail de collecte y est repris")
+                log.info(messages.LEASE_DB_BACK)
                 self._degraded = False
             self._fallback.release()
             return got
@@ -153,7 +154,7 @@ class SqlLease(Lease):
         self._retry_at = time.monotonic() + RETRY_DB_AFTER_S
         if not self._degraded:
             log.warning(
-                "Base injoignable pour le bail de collecte (%s) : verrou local %s en attendant",
+                messages.LEASE_DB_UNREACHABLE,
                 _reason(exc),
                 self._fallback.lock_path,
             )
@@ -170,7 +171,7 @@ class SqlLease(Lease):
         try:
             write_row(conn, self._scope, row)
         except SQLAlchemyError as exc:
-            log.debug("Ligne collector_lease non écrite : %s", _reason(exc))
+            log.debug(messages.LEASE_ROW_NOT_WRITTEN, _reason(exc))
 
     def holder(self) -> Holder | None:
         with self._guard:
@@ -218,7 +219,7 @@ class SqlLease(Lease):
                     delete_row(conn, self._scope, f":{os.getpid()}:{self._token}")
                     self.unlock(conn)
                 except SQLAlchemyError as exc:
-                    log.debug("Bail non rendu proprement : %s", _reason(exc))
+                    log.debug(messages.LEASE_NOT_RELEASED, _reason(exc))
                 finally:
                     self._conn, self._since = None, None
                     conn.close()

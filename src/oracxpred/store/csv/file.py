@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from oracxpred import messages
 from oracxpred.core.records import MATCH_COLUMNS, ORIGINAL_COLUMNS
 from oracxpred.errors import StoreCorrupted, StoreNotWritable
 from oracxpred.oserrors import os_reason
@@ -27,7 +28,7 @@ OUR_HEADER = ",".join(MATCH_COLUMNS).encode()
 
 def not_writable(path: Path, exc: OSError) -> StoreNotWritable:
     """French error for a failed write; the OS reason is translated when known."""
-    return StoreNotWritable(f"Impossible d'écrire dans {path} : {os_reason(exc)}")
+    return StoreNotWritable(messages.CSV_NOT_WRITABLE.format(path=path, reason=os_reason(exc)))
 
 
 def decode(raw: bytes) -> str:
@@ -162,9 +163,9 @@ def read_layout(path: Path, f: BinaryIO) -> Layout | None:
     if columns[: len(ORIGINAL_COLUMNS)] != ORIGINAL_COLUMNS or (ended and not head.complete):
         shown = decode(body[:160])
         raise StoreCorrupted(
-            f"Le fichier {path} n'est pas un fichier de matchs reconnu : son en-tête doit "
-            f"commencer par les colonnes {','.join(ORIGINAL_COLUMNS)} (trouvé : {shown!r}). "
-            "Fichier laissé intact ; choisissez un autre fichier avec --csv-path."
+            messages.CSV_UNKNOWN_HEADER.format(
+                path=path, names=",".join(ORIGINAL_COLUMNS), shown=shown
+            )
         )
     terminator = "\r\n" if raw.endswith(b"\r\n") or not ended else "\n"
     return Layout(columns, head.end, head.next_line, terminator, missing_newline=not ended)

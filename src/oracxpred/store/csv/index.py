@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from oracxpred import messages
 from oracxpred.core.cells import RowError, parse_int, parse_utc
 from oracxpred.core.records import MATCH_COLUMNS
 from oracxpred.errors import StoreNotWritable, StoreUnavailable
@@ -70,7 +71,7 @@ class CsvIndex:
             self.torn_start = None
             return
         if self.path.is_dir():
-            raise StoreNotWritable(f"Le chemin {self.path} désigne un dossier, pas un fichier CSV")
+            raise StoreNotWritable(messages.CSV_IS_A_DIRECTORY.format(path=self.path))
         try:
             with self.path.open("rb") as f:
                 if self.layout is None:
@@ -147,4 +148,4 @@ class CsvIndex:
 
 
 def _unreadable(path: Path, exc: OSError) -> StoreUnavailable:
-    return StoreUnavailable(f"Lecture impossible de {path} : {os_reason(exc)}")
+    return StoreUnavailable(messages.FILE_UNREADABLE.format(path=path, reason=os_reason(exc)))

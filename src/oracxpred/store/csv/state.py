@@ -17,6 +17,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+from oracxpred import messages
 from oracxpred.core.cells import format_utc, parse_utc
 from oracxpred.core.state_json import dumps_state, loads_state
 from oracxpred.errors import StoreCorrupted, StoreUnavailable
@@ -74,7 +75,9 @@ class TrackingFile:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise StoreUnavailable(f"Lecture impossible de {self.path} : {os_reason(exc)}") from exc
+            raise StoreUnavailable(
+                messages.FILE_UNREADABLE.format(path=self.path, reason=os_reason(exc))
+            ) from exc
         try:
             state = loads_state(raw)
             if not isinstance(state, dict):
@@ -90,15 +93,14 @@ class TrackingFile:
             os.replace(self.path, copy)
         except OSError as err:
             log.warning(
-                "État du suivi %s illisible (%s) : reprise avec un état vide "
-                "(copie impossible : %s)",
+                messages.CSV_TRACKING_UNREADABLE_NOT_KEPT,
                 self.path,
                 exc,
                 os_reason(err),
             )
             return
         log.warning(
-            "État du suivi %s illisible (%s) : copie gardée dans %s, reprise avec un état vide",
+            messages.CSV_TRACKING_UNREADABLE_KEPT,
             self.path,
             exc,
             copy,
@@ -109,7 +111,7 @@ class TrackingFile:
         try:
             data = dumps_state(state)
         except (TypeError, ValueError) as exc:
-            raise StoreCorrupted(f"État du suivi impossible à écrire en JSON : {exc}") from exc
+            raise StoreCorrupted(messages.CSV_TRACKING_NOT_JSON.format(exc=exc)) from exc
         atomic_write(self.path, data)
         return data
 
@@ -151,7 +153,9 @@ class HeartbeatLog:
         except FileNotFoundError:
             return b""
         except OSError as exc:
-            raise StoreUnavailable(f"Lecture impossible de {self.path} : {os_reason(exc)}") from exc
+            raise StoreUnavailable(
+                messages.FILE_UNREADABLE.format(path=self.path, reason=os_reason(exc))
+            ) from exc
 
     def _ends_with_newline(self) -> bool:
         try:

@@ -1,6 +1,6 @@
 """CsvStore: the embedded default store, one CSV file plus side files beside it.
 
-Quirks beyond the ``Store`` contract (SERVICE.md §3):
+Quirks beyond the ``Store`` contract (``docs/storage.md``, "Particularités par base"):
 
 * A file of the original OracXPred app (its 12 columns first) is adopted as is: rows are
   appended in that file's own column layout and nothing is ever rewritten; duplicate event ids
@@ -104,8 +104,9 @@ class CsvStore(Store):
             self._lock.acquire()
         except Timeout as exc:
             raise StoreUnavailable(
-                f"Le fichier {self.path} est verrouillé par un autre processus depuis plus de "
-                f"{self._lock_timeout:g} s (verrou {self.lock_path})"
+                messages.CSV_LOCKED.format(
+                    path=self.path, lock_timeout=self._lock_timeout, lock_path=self.lock_path
+                )
             ) from exc
         except OSError as exc:
             raise not_writable(self.lock_path, exc) from exc
@@ -123,7 +124,7 @@ class CsvStore(Store):
             index.repaired()
             self._repaired.append(torn)
             log.warning(
-                "Ligne incomplète détectée à la fin de %s : réparée (copie dans %s)",
+                messages.CSV_TORN_LINE_REPAIRED,
                 self.path,
                 torn,
             )
@@ -195,7 +196,9 @@ class CsvStore(Store):
         except (FileNotFoundError, NotADirectoryError):
             return
         except OSError as exc:
-            raise StoreUnavailable(f"Lecture impossible de {self.path} : {os_reason(exc)}") from exc
+            raise StoreUnavailable(
+                messages.FILE_UNREADABLE.format(path=self.path, reason=os_reason(exc))
+            ) from exc
 
     def _read_matches(self, f: BinaryIO) -> Iterator[FinishedMatch]:
         """Rows in file order; the first row of an event id wins, bad rows are warned once."""
@@ -225,7 +228,7 @@ class CsvStore(Store):
             if line in self._warned:
                 return
             self._warned.add(line)
-        log.warning("Ligne %d de %s ignorée : %s", line, self.path, reason)
+        log.warning(messages.CSV_ROW_SKIPPED, line, self.path, reason)
 
     def load_tracking(self) -> dict[str, Any] | None:
         return self._tracking.load()
@@ -263,29 +266,20 @@ class CsvStore(Store):
     def _details(self) -> Iterator[str]:
         index = self._index
         if not index.exists:
-            yield f"Fichier {self.path} absent : il sera créé à la première sauvegarde"
+            yield messages.CSV_ABSENT.format(path=self.path)
         elif index.schema_version == "original":
-            yield (
-                f"Fichier de l'application d'origine adopté tel quel ({index.column_count} "
-                "colonnes) : les nouvelles lignes suivent ses colonnes"
-            )
+            yield messages.CSV_ORIGINAL_FORMAT.format(columns=index.column_count)
         else:
-            yield f"Colonnes : format csv-v1 ({index.column_count} colonnes)"
+            yield messages.CSV_V1_FORMAT.format(columns=index.column_count)
         if index.duplicate_rows:
             examples = ", ".join(str(i) for i in index.duplicate_examples)
-            yield (
-                f"{index.duplicate_rows} ligne(s) en double (même event_id) trouvée(s) et "
-                f"conservée(s), par exemple : {examples}"
-            )
+            yield messages.CSV_DUPLICATES.format(count=index.duplicate_rows, examples=examples)
         if index.unreadable_rows:
-            yield f"{index.unreadable_rows} ligne(s) sans event_id lisible ignorée(s)"
+            yield messages.CSV_UNREADABLE_IDS.format(count=index.unreadable_rows)
         for torn in self._repaired:
-            yield f"Ligne incomplète réparée ; partie coupée gardée dans {torn}"
+            yield messages.CSV_TORN_REPAIRED.format(path=torn)
         if index.torn_start is not None:
-            yield (
-                f"Ligne incomplète en fin de fichier (ligne {index.torn_line}) : elle sera "
-                "réparée à la prochaine écriture"
-            )
+            yield messages.CSV_TORN_PENDING.format(line=index.torn_line)
 
     def _writable(self) -> bool:
         """Really try: a temp file in the (nearest existing) folder, and the CSV in append mode."""

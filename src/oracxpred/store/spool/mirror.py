@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from oracxpred import messages
 from oracxpred.core.state_json import dumps_state, loads_state
 from oracxpred.logs import get_logger
 from oracxpred.store.base import Store
@@ -41,7 +42,7 @@ class TrackingMirror:
                 os.fsync(f.fileno())
             os.replace(tmp, self.path)
         except (OSError, TypeError, ValueError) as exc:
-            log.debug("Copie locale de l'état du suivi non écrite (%s) : %s", self.path, exc)
+            log.debug(messages.MIRROR_NOT_WRITTEN, self.path, exc)
             if tmp is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
@@ -52,7 +53,7 @@ class TrackingMirror:
         try:
             state = loads_state(self.path.read_bytes())
         except (OSError, ValueError, RecursionError) as exc:
-            log.debug("Copie locale de l'état du suivi illisible (%s) : %s", self.path, exc)
+            log.debug(messages.MIRROR_UNREADABLE, self.path, exc)
             return None
         return state if isinstance(state, dict) else None
 

@@ -215,7 +215,7 @@ class SpoolingStore(DelegatingStore):
 
     def recent_heartbeats(self, limit: int = 20) -> list[Heartbeat]:
         spooled = self.spool.recent_heartbeats(limit)
-        stored = self._call(lambda: self.primary.recent_heartbeats(limit), list)
+        stored: list[Heartbeat] = self._call(lambda: self.primary.recent_heartbeats(limit), list)
         beats = sorted([*spooled, *stored], key=lambda b: b.started_at, reverse=True)
         return beats[:limit]
 

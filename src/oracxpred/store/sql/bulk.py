@@ -18,6 +18,7 @@ Nothing can be lost or abort the import because of one row:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 import psycopg
 import sqlalchemy as sa
@@ -115,7 +116,8 @@ def _copy_new(
             (wanted,),
         )
         found = cursor.fetchone()
-        stored = set(found[0] or ()) if found else set()
+        ids = cast("list[int] | None", found[0]) if found else None  # array_agg: NULL or ids
+        stored = set(ids or ())
     data, count = rows.data, len(rows)
     if stored or len(set(rows.event_ids)) != len(rows.event_ids):
         lines = []

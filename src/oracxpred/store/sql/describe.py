@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from oracxpred import messages
 from oracxpred.store.base import StoreInfo
 from oracxpred.store.sql import migrate as sql_migrate
 from oracxpred.store.sql import schema
@@ -49,11 +50,7 @@ def legacy_details(conn: sa.Connection) -> list[str]:
         sa.select(d.c.event_id).distinct().order_by(d.c.event_id).limit(IDS_SHOWN)
     ).scalars()
     listed = ", ".join(str(i) for i in shown) + (" …" if ids > IDS_SHOWN else "")
-    return [
-        f"Doublons hérités de l'application d'origine : {copies} copie(s) supplémentaire(s) "
-        f"de {ids} identifiant(s) ({listed}), conservée(s) dans la table "
-        "matches_legacy_duplicates (la première copie de chacun reste dans matches)."
-    ]
+    return [messages.SQL_LEGACY_DUPLICATES.format(copies=copies, ids=ids, listed=listed)]
 
 
 def writable(engine: sa.Engine) -> bool:

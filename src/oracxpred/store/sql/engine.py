@@ -10,6 +10,7 @@ from urllib.parse import quote
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from oracxpred import messages
 from oracxpred.errors import ConfigError
 from oracxpred.logs import mask_url
 
@@ -37,19 +38,15 @@ def normalize_url(raw: str) -> sa.URL:
     scheme, sep, _rest = raw.strip().partition("://")
     driver = _DRIVERS.get(scheme.lower())
     if not sep or driver is None:
-        raise ConfigError(
-            f"Adresse de base de données invalide « {mask_url(raw)} » : schémas acceptés "
-            "postgresql://, postgres://, postgresql+psycopg://, sqlite:///chemin, "
-            "mysql+pymysql://, mariadb+pymysql://."
-        )
+        raise ConfigError(messages.DB_URL_SCHEME.format(url=mask_url(raw)))
     try:
         url = sa.make_url(driver + "://" + raw.strip().partition("://")[2])
     except sa.exc.ArgumentError:
-        raise ConfigError(f"Adresse de base de données illisible « {mask_url(raw)} ».") from None
+        raise ConfigError(messages.DB_URL_UNREADABLE.format(url=mask_url(raw))) from None
     if driver == "sqlite" and url.database in (None, "", ":memory:"):
-        raise ConfigError("SQLite : un fichier est attendu (sqlite:///chemin/vers/base.db).")
+        raise ConfigError(messages.DB_URL_SQLITE_FILE)
     if driver != "sqlite" and not url.database:
-        raise ConfigError(f"Nom de base manquant dans « {mask_url(raw)} ».")
+        raise ConfigError(messages.DB_URL_NO_DATABASE.format(url=mask_url(raw)))
     return url
 
 

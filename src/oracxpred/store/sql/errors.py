@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import psycopg
 import sqlalchemy as sa
@@ -113,7 +114,7 @@ def classify(error: BaseException) -> tuple[type[StoreError], str]:
     orig = error.orig if isinstance(error, sa.exc.DBAPIError) else error
     if isinstance(error, sa.exc.TimeoutError):  # no pooled connection freed in time
         return BUSY
-    args = getattr(orig, "args", ())
+    args: tuple[Any, ...] = getattr(orig, "args", ())
     code = args[0] if args and isinstance(args[0], int) else None
     if code is not None and code in _MYSQL_CODES:  # before SQLSTATE: PyMySQL has one too
         return _MYSQL_CODES[code]
@@ -145,7 +146,7 @@ def scrub(text: str, secrets: tuple[str, ...]) -> str:
 def driver_detail(error: BaseException, secrets: tuple[str, ...], limit: int = 300) -> str:
     """The driver's own reason (never SQLAlchemy's SQL + parameters), on one masked line."""
     orig = error.orig if isinstance(error, sa.exc.DBAPIError) else error
-    args = getattr(orig, "args", ())
+    args: tuple[Any, ...] = getattr(orig, "args", ())
     if len(args) == 2 and isinstance(args[0], int):  # PyMySQL: (code, message)
         text = f"{args[1]} (code {args[0]})"
     else:

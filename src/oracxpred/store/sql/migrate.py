@@ -10,6 +10,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from oracxpred import messages
 from oracxpred.store.sql.schema import VERSION_TABLE
 
 SCRIPT_LOCATION = "oracxpred.store.sql:migrations"
@@ -60,9 +61,7 @@ def upgrade(engine: sa.Engine) -> str:
             if got != 1:
                 from oracxpred.errors import StoreUnavailable
 
-                raise StoreUnavailable(
-                    "Mise à jour du schéma impossible : un autre processus la fait déjà."
-                )
+                raise StoreUnavailable(messages.MIGRATION_BUSY)
         try:
             with conn.begin():
                 if name == "postgresql":

@@ -91,7 +91,7 @@ def _int(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
-def row_match(row: Mapping[str, Any]) -> FinishedMatch:
+def row_match(row: Mapping[Any, Any]) -> FinishedMatch:
     """A stored row as the record every layer uses."""
     score1, score2 = int(row["score1"]), int(row["score2"])
     h1, h2 = row["halftime_score1"], row["halftime_score2"]
@@ -124,7 +124,7 @@ def heartbeat_row(beat: Heartbeat) -> dict[str, Any]:
     return dataclasses.asdict(beat)
 
 
-def row_heartbeat(row: Mapping[str, Any]) -> Heartbeat:
+def row_heartbeat(row: Mapping[Any, Any]) -> Heartbeat:
     return Heartbeat(
         started_at=row["started_at"],
         finished_at=row["finished_at"],

@@ -55,9 +55,9 @@ class UtcDateTime(sa.types.TypeDecorator[datetime]):
     def process_result_value(self, value: Any, dialect: sa.Dialect) -> datetime | None:
         if value is None:
             return None
-        if isinstance(value, str):  # a legacy text cell SQLite kept as written
-            value = datetime.fromisoformat(value)
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        # A legacy text cell SQLite kept as written, else the driver's datetime.
+        moment: datetime = datetime.fromisoformat(value) if isinstance(value, str) else value
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _text() -> sa.types.TypeEngine[str]:
@@ -66,8 +66,10 @@ def _text() -> sa.types.TypeEngine[str]:
 
 
 _ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # SQLite: INTEGER PK = rowid
-_PREFIX = {"mysql_length": 191}  # MariaDB indexes TEXT only by a prefix (utf8mb4: 191 chars)
-_TABLE = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_bin"}
+_PREFIX: dict[str, Any] = {
+    "mysql_length": 191
+}  # MariaDB indexes TEXT only by a prefix (utf8mb4: 191 chars)
+_TABLE: dict[str, Any] = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_bin"}
 """MariaDB: every character, and exact comparisons (the default *_general_ci collation finds
 "é" LIKE "e" and "A" = "a", which the other backends and the in-memory filters do not)."""
 
@@ -104,7 +106,7 @@ ADDED_TYPES: dict[str, sa.types.TypeEngine[Any]] = {
 }
 """Our columns, all nullable so that adopted rows stay valid."""
 
-REQUIRED = ("timestamp_utc", "event_id", "league", "team1", "team2")
+REQUIRED: tuple[str, ...] = ("timestamp_utc", "event_id", "league", "team1", "team2")
 REQUIRED += ("score1", "score2", "status", "outcome")
 """Columns a stored match cannot lack (NOT NULL)."""
 
@@ -190,7 +192,8 @@ collector_lease = sa.Table(
     sa.Column("expires_at", UtcDateTime(), nullable=False),
     **_TABLE,
 )
-"""Single-active-collector lease rows (``lease.py`` owns their meaning)."""
+"""Single-active-collector lease rows (``collector/lease/sql.py`` owns their meaning; it reads
+and writes them through ``lease_rows.py``)."""
 
 INSERT_COLUMNS: tuple[str, ...] = MATCH_COLUMNS
 """What a writer supplies; ``id`` and ``sort_time`` are the database's."""

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from oracxpred import messages
 from oracxpred.core.records import FinishedMatch
 from oracxpred.core.state_json import dumps_state, loads_state
 from oracxpred.errors import StoreCorrupted, StoreError
@@ -206,7 +207,7 @@ class SqlStore(Store):
         except (ValueError, RecursionError):
             state = None
         if not isinstance(state, dict):
-            raise StoreCorrupted("État du suivi illisible dans la table tracking_state.")
+            raise StoreCorrupted(messages.SQL_TRACKING_UNREADABLE)
         return state
 
     def tracking_stamp(self) -> str | None:
@@ -218,7 +219,7 @@ class SqlStore(Store):
         try:
             text = dumps_state(state).decode("utf-8")
         except (TypeError, ValueError) as exc:
-            raise StoreError(f"État du suivi non enregistrable en JSON : {exc}") from None
+            raise StoreError(messages.SQL_TRACKING_NOT_JSON.format(exc=exc)) from None
         self._ready()
         with self._guard("Enregistrement de l'état du suivi"), self._engine.begin() as conn:
             conn.execute(tracking_upsert(conn, text))

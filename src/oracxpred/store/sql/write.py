@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 
+from oracxpred import messages
 from oracxpred.errors import StoreError
 from oracxpred.store.sql import schema
 
@@ -61,8 +62,9 @@ def _insert_ignore(conn: sa.Connection, rows: Sequence[dict[str, Any]]) -> set[i
     if warnings != len(rows) - len(saved):
         shown = conn.exec_driver_sql("SHOW WARNINGS LIMIT 3").all()
         raise StoreError(
-            "Enregistrement des matchs refusé par la base (lot annulé) : "
-            + "; ".join(f"{w[2]} (code {w[1]})" for w in shown if w[1] != DUPLICATE_KEY)
+            messages.BATCH_REFUSED.format(
+                reasons="; ".join(f"{w[2]} (code {w[1]})" for w in shown if w[1] != DUPLICATE_KEY)
+            )
         )
     return saved
 

@@ -188,15 +188,15 @@ def copy_line(match: FinishedMatch) -> str:
     """``match`` as a COPY line (``MATCH_COLUMNS`` order, no newline); see ``COPY_OPTIONS``."""
     odds, opening, half = match.odds, match.opening_odds, match.halftime
     none = (None, None, None)
-    odds = (odds.home, odds.draw, odds.away) if odds else none
-    opening = (opening.home, opening.draw, opening.away) if opening else none
+    prices = (odds.home, odds.draw, odds.away) if odds else none
+    opening_prices = (opening.home, opening.draw, opening.away) if opening else none
     cells = [
         match.collected_at.isoformat(),
         str(match.event_id),
         _quoted(match.league),
         _quoted(match.team1),
         _quoted(match.team2),
-        *_prices(*odds),
+        *_prices(*prices),
         str(match.score1),
         str(match.score2),
         _quoted(match.status),
@@ -207,7 +207,7 @@ def copy_line(match: FinishedMatch) -> str:
         _optional(match.team1_id),
         _optional(match.team2_id),
         match.odds_at.isoformat() if match.odds_at else "",
-        *_prices(*opening),
+        *_prices(*opening_prices),
         match.opening_odds_at.isoformat() if match.opening_odds_at else "",
         _optional(half.home if half else None),
         _optional(half.away if half else None),

@@ -21,6 +21,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from oracxpred import messages
 from oracxpred.core.cells import match_to_row
 from oracxpred.core.records import MATCH_COLUMNS, FinishedMatch
 from oracxpred.errors import StoreNotWritable
@@ -103,7 +104,9 @@ def export_csv(store: Store, path: Path | str, progress: bool = False) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise StoreNotWritable(f"Export impossible vers {path} : {os_reason(exc)}.") from None
+        raise StoreNotWritable(
+            messages.EXPORT_FAILED.format(path=path, reason=os_reason(exc))
+        ) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             writer = csv.writer(f)
@@ -121,7 +124,9 @@ def export_csv(store: Store, path: Path | str, progress: bool = False) -> int:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise StoreNotWritable(f"Export impossible vers {path} : {os_reason(exc)}.") from None
+        raise StoreNotWritable(
+            messages.EXPORT_FAILED.format(path=path, reason=os_reason(exc))
+        ) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
+from oracxpred import messages
 from oracxpred.core.cells import RowError, row_to_match
 from oracxpred.core.records import ORIGINAL_COLUMNS, FinishedMatch
 from oracxpred.errors import StoreCorrupted
@@ -21,11 +22,11 @@ def read_header(path: Path) -> list[str]:
         with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
             header = [name.strip() for name in next(csv.reader(f), [])]
     except (OSError, csv.Error) as exc:
-        raise StoreCorrupted(f"Fichier à importer illisible {path} : {exc}.") from None
+        raise StoreCorrupted(messages.IMPORT_UNREADABLE.format(path=path, exc=exc)) from None
     missing = [name for name in ORIGINAL_COLUMNS if name not in header]
     if missing:
         raise StoreCorrupted(
-            f"{path} n'est pas un fichier de matchs : colonne(s) absente(s) {', '.join(missing)}."
+            messages.IMPORT_MISSING_COLUMNS.format(path=path, names=", ".join(missing))
         )
     return header
 

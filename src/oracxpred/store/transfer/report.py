@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from oracxpred import messages
+
 REJECTIONS_KEPT = 1000
 """Bad rows listed in the report (all are counted)."""
 
@@ -30,7 +32,10 @@ class ImportReport:
             self.rejections.append((line, reason))
 
     def summary(self) -> str:
-        return (
-            f"Import de {self.path} : {self.read} ligne(s) lue(s), {self.saved} enregistrée(s), "
-            f"{self.duplicates} déjà présente(s), {self.rejected} rejetée(s)"
+        return messages.IMPORT_SUMMARY.format(
+            path=self.path,
+            read=self.read,
+            saved=self.saved,
+            duplicates=self.duplicates,
+            rejected=self.rejected,
         )

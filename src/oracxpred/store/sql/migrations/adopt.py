@@ -25,7 +25,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.engine.interfaces import ReflectedColumn
 
+from oracxpred import messages
 from oracxpred.core.records import MATCH_COLUMNS, ORIGINAL_COLUMNS
 from oracxpred.errors import StoreCorrupted
 from oracxpred.logs import get_logger
@@ -59,10 +61,14 @@ def _check_columns(names: Sequence[str]) -> None:
     unknown = [c for c in names if c not in (*MATCH_COLUMNS, "id", "sort_time")]
     if missing or unknown:
         raise StoreCorrupted(
-            "Table « matches » existante non reconnue : "
-            + (f"colonnes manquantes {', '.join(missing)} ; " if missing else "")
-            + (f"colonnes inconnues {', '.join(unknown)} ; " if unknown else "")
-            + "elle n'a pas été modifiée (utiliser une autre base ou renommer la table)."
+            messages.ADOPT_UNKNOWN_TABLE.format(
+                missing=messages.ADOPT_MISSING_COLUMNS.format(names=", ".join(missing))
+                if missing
+                else "",
+                unknown=messages.ADOPT_UNKNOWN_COLUMNS.format(names=", ".join(unknown))
+                if unknown
+                else "",
+            )
         )
 
 
@@ -81,10 +87,7 @@ def _check_required(bind: sa.Connection) -> None:
     )
     bad = bind.execute(sa.select(sa.func.count()).select_from(legacy).where(missing)).scalar()
     if bad:
-        raise StoreCorrupted(
-            f"Table « matches » existante : {bad} ligne(s) sans identifiant, date ou score ; "
-            "adoption refusée, la table n'a pas été modifiée."
-        )
+        raise StoreCorrupted(messages.ADOPT_MISSING_VALUES.format(bad=bad))
 
 
 def _same_type(reflected: sa.types.TypeEngine[Any], wanted: sa.types.TypeEngine[Any]) -> bool:
@@ -99,7 +102,7 @@ def _same_type(reflected: sa.types.TypeEngine[Any], wanted: sa.types.TypeEngine[
     return isinstance(reflected, sa.String)
 
 
-def _alter_in_place(bind: sa.Connection, columns: dict[str, dict[str, Any]]) -> None:
+def _alter_in_place(bind: sa.Connection, columns: dict[str, ReflectedColumn]) -> None:
     dialect = bind.dialect
     wanted = schema.ORIGINAL_TYPES | schema.ADDED_TYPES
     present = [c for c in MATCH_COLUMNS if c in columns]
@@ -143,9 +146,7 @@ def _alter_in_place(bind: sa.Connection, columns: dict[str, dict[str, Any]]) -> 
             bind.exec_driver_sql("ALTER TABLE matches " + ", ".join(changes))
         except sa.exc.DataError as exc:  # a cell the new type cannot hold ("hier soir")
             raise StoreCorrupted(
-                "Table « matches » existante : valeurs illisibles ("
-                + driver_detail(exc, ())
-                + ") ; adoption refusée, la table n'a pas été modifiée."
+                messages.ADOPT_UNREADABLE_DRIVER.format(detail=driver_detail(exc, ()))
             ) from None
     _fill_defaults(bind)
     not_null = []
@@ -163,7 +164,7 @@ def _alter_in_place(bind: sa.Connection, columns: dict[str, dict[str, Any]]) -> 
         op.add_column("matches", schema.sort_time_column())
 
 
-def _check_convertible_mysql(bind: sa.Connection, columns: dict[str, dict[str, Any]]) -> None:
+def _check_convertible_mysql(bind: sa.Connection, columns: dict[str, ReflectedColumn]) -> None:
     """Refuse before the first ALTER: MariaDB commits each DDL statement on its own, so a
     conversion failing halfway would leave the table half adopted."""
     wanted = schema.ORIGINAL_TYPES | schema.ADDED_TYPES
@@ -186,10 +187,7 @@ def _check_convertible_mysql(bind: sa.Connection, columns: dict[str, dict[str, A
         if count:
             bad.append(f"{name} ({count})")
     if bad:
-        raise StoreCorrupted(
-            f"Table « matches » existante : valeurs illisibles dans {', '.join(bad)} ; "
-            "adoption refusée, la table n'a pas été modifiée."
-        )
+        raise StoreCorrupted(messages.ADOPT_UNREADABLE.format(names=", ".join(bad)))
 
 
 def _fill_defaults(bind: sa.Connection) -> None:
@@ -237,9 +235,7 @@ def _move_duplicates(bind: sa.Connection) -> list[tuple[int, int]]:
     shown = ", ".join(str(event_id) for event_id, _ in pairs[:DUPLICATE_IDS_SHOWN])
     more = " …" if len(pairs) > DUPLICATE_IDS_SHOWN else ""
     log.warning(
-        "Base de l'application d'origine adoptée : %d identifiant(s) présent(s) plusieurs fois "
-        "(%s%s) ; la première copie reste dans « matches », les %d copie(s) supplémentaire(s) "
-        "sont conservées dans « matches_legacy_duplicates » (aucune ligne supprimée).",
+        messages.ADOPTED_WITH_DUPLICATES,
         len(pairs),
         shown,
         more,

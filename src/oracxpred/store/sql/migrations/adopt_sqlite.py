@@ -8,7 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine.interfaces import ReflectedColumn
 
+from oracxpred import messages
 from oracxpred.core.records import MATCH_COLUMNS
 from oracxpred.errors import StoreCorrupted
 from oracxpred.store.sql import schema
@@ -39,7 +41,7 @@ def _sqlite_value(name: str, type_: sa.types.TypeEngine[Any]) -> tuple[str, str 
     return name, None
 
 
-def rebuild_sqlite(bind: sa.Connection, columns: dict[str, dict[str, Any]]) -> None:
+def rebuild_sqlite(bind: sa.Connection, columns: dict[str, ReflectedColumn]) -> None:
     """Copy the original table into one with our schema, in rowid order (rowid → ``id``)."""
     wanted = schema.ORIGINAL_TYPES | schema.ADDED_TYPES
     present = [c for c in MATCH_COLUMNS if c in columns]
@@ -52,10 +54,7 @@ def rebuild_sqlite(bind: sa.Connection, columns: dict[str, dict[str, Any]]) -> N
     garbled = {name: n for name, n in counts.items() if n}
     if garbled:
         detail = ", ".join(f"{name} ({n})" for name, n in garbled.items())
-        raise StoreCorrupted(
-            f"Table « matches » existante : valeurs illisibles dans {detail} ; adoption "
-            "refusée, la table n'a pas été modifiée."
-        )
+        raise StoreCorrupted(messages.ADOPT_UNREADABLE_SQLITE.format(detail=detail))
     bind.exec_driver_sql("ALTER TABLE matches RENAME TO matches_adopting")
     bind.execute(sa.schema.CreateTable(schema.matches))
     code = "upper(trim(COALESCE(outcome, '')))"
