@@ -60,7 +60,7 @@ class Spy:
             self.loads += 1
             return original()
 
-        store.load_tracking = load_tracking  # type: ignore[method-assign]
+        store.load_tracking = load_tracking  # type: ignore[method-assign, assignment]
 
 
 @contextlib.contextmanager

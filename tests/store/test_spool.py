@@ -149,7 +149,7 @@ def test_database_down_at_start_still_collects_then_replays(
         proxy.restore()
         report = store.save_matches([match(3)])  # fresh batch first, then the replay
         assert report.saved == (3,)
-        assert not store.degraded
+        assert store.spool_state().degraded is False
         assert store.pending_spool_rows() == 0
         assert direct_ids(postgresql_url) == [3, 1, 2]
         assert store.load_tracking() == {"cycle": 1}
@@ -248,7 +248,7 @@ def test_while_degraded_the_primary_is_retried_only_after_a_pause(
         now[0] = 16.0
         store.save_matches([match(3)])
         assert proxy.accepted >= 1
-        assert not store.degraded
+        assert store.spool_state().degraded is False
         wait_until(lambda: store.pending_spool_rows() == 0, what="replay")
     assert sorted(direct_ids(postgresql_url)) == [1, 2, 3]
 

@@ -38,8 +38,8 @@ def _imports(tree: ast.AST, module: str, is_package: bool) -> list[tuple[str, st
 
     def visit(node: ast.AST) -> None:
         if isinstance(node, ast.If) and _is_type_checking(node.test):
-            for child in node.orelse:
-                visit(child)
+            for statement in node.orelse:
+                visit(statement)
             return
         if isinstance(node, ast.Import):
             found.extend((alias.name, "") for alias in node.names)

@@ -51,6 +51,12 @@ class Store(abc.ABC):
       ``StoreNotWritable`` and ``StoreCorrupted`` are terminal for the cycle. No other
       exception escapes; messages are French and hold no password.
     * ``close`` releases what the store opened, never what it was given (an engine).
+
+    What callers may ask of any store, with safe defaults here (never probe with ``getattr``):
+    ``target`` (for logs), ``path`` (file-backed stores), ``copies_lines`` (PostgreSQL COPY
+    imports), ``spool_state``/``replay_spool`` (the outage spool behind wrappers, see
+    ``store/spool/``) and ``emptiable``/``emptied`` (what a spool must offer). Wrappers derive
+    from ``store/wrapper.py``'s ``DelegatingStore``, which forwards all of it.
     """
 
     backend: str

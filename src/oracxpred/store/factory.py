@@ -19,9 +19,9 @@ log = get_logger("store.factory")
 
 
 def open_csv(settings: Settings) -> Store:
-    from oracxpred.store.csv.store import (
-        CsvStore,  # imported lazily: SQL-only installs never need it
-    )
+    # Backends are imported on use: a CSV run never loads SQLAlchemy, an SQL one never the CSV
+    # store unless it spools.
+    from oracxpred.store.csv.store import CsvStore
 
     return CsvStore(settings.csv_path)
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from oracxpred import messages
+from oracxpred.errors import StoreNotWritable
 from oracxpred.store.base import StoreInfo
 from oracxpred.store.sql import migrate as sql_migrate
 from oracxpred.store.sql import schema
@@ -63,8 +64,6 @@ def writable(engine: sa.Engine) -> bool:
         try:
             conn.execute(sa.insert(h).values(probe))
         except sa.exc.DBAPIError as exc:
-            from oracxpred.errors import StoreNotWritable
-
             if classify(exc)[0] is StoreNotWritable:
                 return False
             raise

@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from oracxpred import messages
+from oracxpred.errors import StoreUnavailable
 from oracxpred.store.sql.schema import VERSION_TABLE
 
 SCRIPT_LOCATION = "oracxpred.store.sql:migrations"
@@ -59,8 +60,6 @@ def upgrade(engine: sa.Engine) -> str:
             got = conn.execute(sa.text("SELECT GET_LOCK(:n, :w)"), lock).scalar()
             conn.commit()
             if got != 1:
-                from oracxpred.errors import StoreUnavailable
-
                 raise StoreUnavailable(messages.MIGRATION_BUSY)
         try:
             with conn.begin():

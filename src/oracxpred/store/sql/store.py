@@ -31,8 +31,10 @@ from oracxpred.store.base import (
     Store,
     StoreInfo,
 )
+from oracxpred.store.sql import describe as sql_describe
 from oracxpred.store.sql import engine as sql_engine
 from oracxpred.store.sql import migrate as sql_migrate
+from oracxpred.store.sql import query as sql_query
 from oracxpred.store.sql import schema
 from oracxpred.store.sql.errors import guard
 from oracxpred.store.sql.rows import heartbeat_row, match_row, row_heartbeat, row_match
@@ -129,6 +131,7 @@ class SqlStore(Store):
         ``CopyResult.refused`` with their line instead of failing the chunk. ``look_up=False``
         skips looking up the stored ids first (see ``sql_bulk.copy_lines``).
         """
+        # Imported here: psycopg is needed by PostgreSQL imports only.
         from oracxpred.store.sql.bulk import copy_lines
 
         self._ready()
@@ -178,18 +181,14 @@ class SqlStore(Store):
             return int(conn.execute(sa.select(sa.func.count()).select_from(M)).scalar_one())
 
     def query_matches(self, query: MatchQuery) -> MatchPage:
-        from oracxpred.store.sql.query import query_page
-
         self._ready()
         with self._guard("Recherche des matchs"), self._engine.connect() as conn:
-            return query_page(conn, query)
+            return sql_query.query_page(conn, query)
 
     def league_stats(self, query: MatchQuery | None = None) -> list[LeagueStats]:
-        from oracxpred.store.sql.query import league_stats
-
         self._ready()
         with self._guard("Statistiques par ligue"), self._engine.connect() as conn:
-            return league_stats(conn, query)
+            return sql_query.league_stats(conn, query)
 
     # -- tracking and heartbeats ---------------------------------------------------------------
 
@@ -242,11 +241,9 @@ class SqlStore(Store):
     # -- describe / close ----------------------------------------------------------------------
 
     def describe(self) -> StoreInfo:
-        from oracxpred.store.sql.describe import describe
-
         self._ready()
         with self._guard("Test de la base de données"):
-            return describe(self._engine, self._target)
+            return sql_describe.describe(self._engine, self._target)
 
     def close(self) -> None:
         if self._owns_engine:
