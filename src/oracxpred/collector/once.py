@@ -1,7 +1,7 @@
 """What the collector command does, once its settings are known: one-shot and ``--test-db``.
 
-Returns exit codes; nothing here exits the process (only ``cli.py`` does). A one-shot run takes
-the single-active lease first (``lease.py``): when a daemon or another run collects, it says
+Returns exit codes; nothing here exits the process (only ``cli/`` does). A one-shot run takes
+the single-active lease first (``collector/lease/``): when a daemon or another run collects, it says
 so and exits 0 without touching the store, so cron and a daemon never collide.
 """
 

@@ -9,7 +9,7 @@ Quirks beyond the ``Store`` contract (``docs/storage.md``, "Particularités par 
   append-mode descriptor, then ``fsync``. A failed write is cut back; a torn last record left by
   a crash is moved to ``<csv>.torn-<ts>`` at start and before each write.
 * Text cells a spreadsheet would run as a formula are written with a leading ``'`` and read
-  back unchanged (``core.rows``).
+  back unchanged (``core/cells.py``).
 * Lone surrogates (not encodable in UTF-8) are written as ``?``.
 """
 

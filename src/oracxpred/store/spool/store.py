@@ -14,7 +14,7 @@ A wrapper, not a backend, so the outage logic exists once. Rules:
   degraded, mirrored there while a replay is pending, and pushed to the primary before the
   spool is emptied), so ``load_tracking`` prefers it; when the primary is down and the spool
   has none yet, a local copy of the last state the primary accepted is used
-  (``spool_mirror``), so a collector started mid-outage keeps the odds it watched;
+  (``spool/mirror.py``), so a collector started mid-outage keeps the odds it watched;
 * after a failure the primary is left alone for ``retry_after_s`` (a black-holed server costs
   one connect timeout per cycle, not one per call).
 """
@@ -200,7 +200,7 @@ class SpoolingStore(DelegatingStore):
 
     def load_tracking(self) -> dict[str, Any] | None:
         """The spool's state when it has one (the newest), else the primary's; when the
-        primary is down, the local copy of the last state it accepted (``spool_mirror``)."""
+        primary is down, the local copy of the last state it accepted (``spool/mirror.py``)."""
         with self._lock:
             spooled = self.spool.load_tracking()
             if spooled is not None:

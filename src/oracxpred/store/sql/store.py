@@ -69,7 +69,7 @@ class SqlStore(Store):
 
     @property
     def engine(self) -> sa.Engine:
-        """The engine (lease.py opens its dedicated connection from it)."""
+        """The engine (tests and maintenance code reach the database through it)."""
         return self._engine
 
     @property

@@ -1,10 +1,10 @@
 """Import a CSV file into any store, export any store to a CSV file.
 
-Both go through ``core.rows`` (the one text form of a match), so an import reads files of the
+Both go through ``core/cells.py`` (the one text form of a match), so an import reads files of the
 original app as well as ours, and an export is byte-compatible with the CSV store. An import
 never aborts on a bad row: the row is reported with its line number and skipped. It is
 idempotent (the store's unique ``event_id`` does the work) and fast: on PostgreSQL, plain
-lines skip ``row_to_match`` and go to COPY as they are (``transfer_copy``); elsewhere rows go
+lines skip ``row_to_match`` and go to COPY as they are (``transfer/copy.py``); elsewhere rows go
 to the store in chunks of ``CHUNK``.
 """
 
