@@ -86,6 +86,18 @@ def exit_now(store: GuardedStore, code: int) -> None:
     os._exit(code)
 
 
+def stop_scheduler(scheduler: BaseScheduler) -> None:
+    """Shut the scheduler down without waiting for the running cycle.
+
+    The job is removed first: APScheduler 3.x's ``shutdown`` closes the executor while its
+    scheduling thread may still be about to submit a due run, which then fails with
+    "cannot schedule new futures after shutdown" and a traceback in the log (seen under load).
+    Removing the job takes the job-store lock that submission holds, so no run is submitted after.
+    """
+    scheduler.remove_all_jobs()
+    scheduler.shutdown(wait=False)
+
+
 class Watcher(threading.Thread):
     """Turns the flags into actions: shut the scheduler down, or exit at once."""
 
@@ -111,7 +123,7 @@ class Watcher(threading.Thread):
                 announced = True
             if self.scheduler.state == STATE_RUNNING:
                 try:
-                    self.scheduler.shutdown(wait=False)
+                    stop_scheduler(self.scheduler)
                 except SchedulerNotRunningError:
                     pass
 
@@ -253,7 +265,7 @@ class BackgroundCollector:
         self._stopped = True
         self.runner.request_stop()
         if self.scheduler.state == STATE_RUNNING:
-            self.scheduler.shutdown(wait=False)
+            stop_scheduler(self.scheduler)
         if not self.runner.wait_idle(stop_grace_s(self.settings)):
             # Its thread is a daemon thread: the store and the lease stay with it (closing
             # them under a write could cut it) and the process exit frees them.
