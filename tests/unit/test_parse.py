@@ -233,7 +233,7 @@ def test_cricket_american_cv_is_never_read_as_a_price(fixtures_dir):
 
 
 def test_getchampzip_league_object_gives_its_events(fixtures_dir):
-    """GetChampZip's Value is one league object whose G is the list of events (FEED.md §2)."""
+    """GetChampZip's Value is one league object whose G is the list of events (docs/feed.md §2)."""
     events = parsed(fixtures_dir, "getchampzip_3.json").events
     assert [e.event_id for e in events] == [754874259, 754872545, 754875307]
     assert [e.phase for e in events] == [LIVE, LIVE, PRE]

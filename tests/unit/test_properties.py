@@ -8,8 +8,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oracxpred.core.finish import MAX_SCORE, phase_of, score_of
-from oracxpred.core.outcome import outcome_of
+from oracxpred.core.finish import MAX_SCORE, outcome_of, phase_of, score_of
 from oracxpred.core.parse import (
     MAX_NAME_LENGTH,
     EventRejected,

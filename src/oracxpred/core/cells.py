@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from oracxpred.core.outcome import outcome_of
+from oracxpred.core.finish import outcome_of
 from oracxpred.core.records import (
     MATCH_COLUMNS,
     ORIGINAL_COLUMNS,

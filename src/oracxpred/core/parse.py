@@ -2,7 +2,7 @@
 
 Two levels, two behaviours:
 
-- The envelope (FEED.md §2, §8) is all or nothing: a body that is not a feed answer (not
+- The envelope (docs/feed.md §2, §8) is all or nothing: a body that is not a feed answer (not
   UTF-8, not JSON, truncated, an HTML page, ``Success:false``, no ``Value``) raises
   ``FeedFormatError`` with a French message. It is a failed poll, never "no matches".
   ``Value`` may be a list of events, one event object (``GetGameZip``), a ``GetChampZip``
@@ -248,7 +248,7 @@ def _envelope(data: Any) -> list[Any]:
         )
     value = data["Value"]
     if value is None:
-        return []  # GetGameZip: the game has ended and left the feed (FEED.md §2)
+        return []  # GetGameZip: the game has ended and left the feed (docs/feed.md §2)
     if isinstance(value, list):
         return value
     if isinstance(value, dict):

@@ -16,7 +16,7 @@ class Outcome(StrEnum):
 
 
 class Phase(StrEnum):
-    """Where an event is in its life, from the feed's own signals (FEED.md §4)."""
+    """Where an event is in its life, from the feed's own signals (docs/feed.md §4)."""
 
     PREMATCH = "prematch"
     LIVE = "live"

@@ -3,7 +3,7 @@
 A match that left the feed without a finish seen is *pending* (``tracker.observe`` marks it).
 ``due_resolutions`` lists the requests to make now, with a back-off per match so that a slow
 results service is not hammered; ``apply_results`` saves what the answer holds (matched on the
-event id only, FEED.md §7) and gives up, once and loudly, on a match still unknown after
+event id only, docs/feed.md §7) and gives up, once and loudly, on a match still unknown after
 ``unresolved_after_s``: it is reported, then forgotten, never saved with a guessed score.
 """
 
@@ -15,8 +15,7 @@ from typing import NamedTuple
 
 from oracxpred.core.records import FinishedMatch, FinishSource, Phase, ResultItem
 from oracxpred.core.results import results_query_windows
-from oracxpred.core.state import TrackedMatch, utc
-from oracxpred.core.state_codec import TrackerState
+from oracxpred.core.state import TrackedMatch, TrackerState, utc
 from oracxpred.defaults import DEFAULT_UNRESOLVED_AFTER_S
 
 RETRY_DELAYS_S = (60, 120, 300, 600, 1800, 3600)

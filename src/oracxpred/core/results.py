@@ -1,7 +1,7 @@
 """The results service (``result/web/api/v3/games``): parse its answer, plan its windows. No I/O.
 
 A match that left the live feed without being seen finished is looked up here by its event id
-(results ``id`` = feed ``I``, FEED.md §7). Only the leading ``h:a`` of ``score`` is trusted;
+(results ``id`` = feed ``I``, docs/feed.md §7). Only the leading ``h:a`` of ``score`` is trusted;
 halves are read only from a ``(h1:a1,h2:a2)`` that adds up to it. An item we cannot read is
 rejected with a reason, never guessed. A body that is not a results object at all raises
 ``FeedFormatError``: it is a failed request, not "no results".
@@ -19,7 +19,8 @@ from oracxpred.core.records import Rejection, ResultItem, Score
 from oracxpred.errors import FeedFormatError
 
 WINDOW_STEP_S = 300
-"""``dateFrom``/``dateTo`` must be multiples of 300 s, else the service answers 400 (FEED.md §7)."""
+"""``dateFrom``/``dateTo`` must be multiples of 300 s, else the service answers 400
+(docs/feed.md §7)."""
 
 MAX_WINDOW_S = 86400
 """Longest window asked for: 2 days are accepted on Melbet, one client trusts only 1 day."""
@@ -143,7 +144,7 @@ def _item(raw: Any) -> ResultItem | Rejection:
         return Rejection(None, f"identifiant de résultat invalide ({event_id!r:.30})")
     ids1, ids2 = raw.get("opp1Ids"), raw.get("opp2Ids")
     if not (isinstance(ids1, list) and isinstance(ids2, list) and len(ids1) == len(ids2) == 1):
-        # FEED.md §7: one id per side; doubles and multi-team entries are not matches we track.
+        # docs/feed.md §7: one id per side; doubles and multi-team entries are not matches we track.
         return Rejection(event_id, "il faut exactement un identifiant par équipe (opp1Ids/opp2Ids)")
     score_text = raw.get("score")
     if not isinstance(score_text, str) or not score_text.strip():

@@ -2,7 +2,7 @@
 
 ``FaultState`` decides, request by request, whether a fault applies (next N requests, or each
 with a seeded probability); the body transformers build the bad answers that ``server.py`` sends.
-The hostile values mirror FEED.md §8 (HTML instead of JSON, ``Success:false``, 406, 429…).
+The hostile values mirror docs/feed.md §8 (HTML instead of JSON, ``Success:false``, 406, 429…).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Real-shaped JSON of the simulator: ``Get1x2_VZip`` events and results-service items. Pure.
 
 Shapes, key order and French texts follow the captures (``fifa_prematch_inplay_20.json``,
-``fifa_finished_16.json``, ``results_v3_games_excerpt.json``) and FEED.md §3–§5: zero scores are
-omitted from ``FS``/``PS``, ``GS`` is 128 before kick-off, absent in play and 1 when finished.
+``fifa_finished_16.json``, ``results_v3_games_excerpt.json``) and docs/feed.md §3–§5: zero scores
+are omitted from ``FS``/``PS``, ``GS`` is 128 before kick-off, absent in play and 1 when finished.
 """
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ def _market_count(match: Match, phase: Phase, t: int) -> int:
 
 
 def _markets(match: Match, phase: Phase, t: int) -> tuple[list[Any], list[Any]]:
-    """``E`` and ``AE`` for the phase (FEED.md §5); cached per pricing state."""
+    """``E`` and ``AE`` for the phase (docs/feed.md §5); cached per pricing state."""
     if phase is Phase.PREMATCH:
         step = match.step_at(t)
         key: tuple[Any, ...] = ("pre", step.at)

@@ -21,7 +21,7 @@ from oracxpred.simulator.handler import FEED_PATH, RESULTS_PATH, SimulatorServer
 from oracxpred.simulator.league import DEFAULT_START_EPOCH, LeagueModel
 
 FEED_QUERY = urlsplit(defaults.DEFAULT_FEED_URL).query
-"""The reference app's query string (SERVICE.md §1)."""
+"""The reference app's query string."""
 
 
 class SimulatorHandle:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from oracxpred.core.cells import format_utc, parse_utc
-from oracxpred.core.state_json import dumps_state, loads_state
+from oracxpred.core.state_codec import dumps_state, loads_state
 from oracxpred.errors import StoreCorrupted, StoreUnavailable
 from oracxpred.oserrors import os_reason
 from oracxpred.store.base import Heartbeat

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from oracxpred.core.state_json import dumps_state, loads_state
+from oracxpred.core.state_codec import dumps_state, loads_state
 from oracxpred.logs import get_logger
 
 log = get_logger("store.spool")

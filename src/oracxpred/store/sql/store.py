@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from oracxpred.core.records import FinishedMatch
-from oracxpred.core.state_json import dumps_state, loads_state
+from oracxpred.core.state_codec import dumps_state, loads_state
 from oracxpred.errors import StoreCorrupted, StoreError
 from oracxpred.store.base import (
     Heartbeat,
