@@ -110,16 +110,21 @@ def score_of(fs: Mapping[str, Any] | None) -> Score:
     return Score(_goals(fs, "S1"), _goals(fs, "S2"))
 
 
-def is_settled_price(c: object, blocked: bool) -> bool:
-    """True when a ``C`` price is not a usable pre-match price.
+def usable_price(c: object, blocked: bool) -> float | None:
+    """A ``C`` price as a float when it is a usable pre-match price, else None.
 
     Blocked outcomes, non-numbers (booleans included), non-finite values and prices at or
     below 1.001 (the in-play "decided" mark, docs/feed.md §5) are all unusable."""
-    if blocked:
-        return True
-    if isinstance(c, bool) or not isinstance(c, int | float):
-        return True
-    return not math.isfinite(c) or c <= SETTLED_PRICE
+    if blocked or isinstance(c, bool) or not isinstance(c, int | float):
+        return None
+    if not math.isfinite(c) or c <= SETTLED_PRICE:
+        return None
+    return float(c)
+
+
+def is_settled_price(c: object, blocked: bool) -> bool:
+    """True when a ``C`` price is not a usable pre-match price (see ``usable_price``)."""
+    return usable_price(c, blocked) is None
 
 
 def usable_odds(odds: Odds1X2 | None) -> bool:
@@ -147,8 +152,7 @@ def odds_1x2(markets: object) -> Odds1X2 | None:
         kind = entry.get("T")
         if is_int(kind) and kind in (1, 2, 3) and kind not in found:
             blocked = entry.get("B") not in (None, False, 0)
-            price = entry.get("C")
-            found[kind] = None if is_settled_price(price, blocked) else float(price)
+            found[kind] = usable_price(entry.get("C"), blocked)
     home, draw, away = (found.get(kind) for kind in (1, 2, 3))
     if home is None or draw is None or away is None:
         return None

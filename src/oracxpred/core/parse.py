@@ -32,7 +32,14 @@ from typing import Any
 
 import msgspec
 
-from oracxpred.core.finish import halftime_of, odds_1x2, phase_of, score_of, status_text_of
+from oracxpred.core.finish import (
+    halftime_of,
+    is_int,
+    odds_1x2,
+    phase_of,
+    score_of,
+    status_text_of,
+)
 from oracxpred.core.records import FeedEvent, ParseResult, Phase, Rejection
 from oracxpred.errors import FeedFormatError
 
@@ -57,34 +64,37 @@ _OPTIONAL_INTS = (
 )
 
 
-EVENT_FIELDS = (
-    "I",
-    "O1",
-    "O2",
-    "L",
-    "LE",
-    "S",
-    "U",
-    "SI",
-    "LI",
-    "O1I",
-    "O2I",
-    "SC",
-    "E",
-    "F",
-    "GNS",
-)
+class _FastEvent(msgspec.Struct, gc=False):
+    """The fields of an event that ``parse_event`` (and ``finish``) reads, named as the feed
+    names them; an absent one is None, which every reader treats like a missing one."""
+
+    I: Any = None  # noqa: E741 (the feed's own name for the event id)
+    O1: Any = None
+    O2: Any = None
+    L: Any = None
+    LE: Any = None
+    S: Any = None
+    U: Any = None
+    SI: Any = None
+    LI: Any = None
+    O1I: Any = None
+    O2I: Any = None
+    SC: Any = None
+    E: Any = None
+    F: Any = None
+    GNS: Any = None
+
+
+class _FastEnvelope(msgspec.Struct, gc=False):
+    Success: Any = msgspec.UNSET
+    Value: list[_FastEvent] | msgspec.UnsetType | None = msgspec.UNSET
+
+
+EVENT_FIELDS: tuple[str, ...] = _FastEvent.__struct_fields__
 """Every top-level field of an event that ``parse_event`` (and ``finish``) reads."""
 
 _BOM = b"\xef\xbb\xbf"
-_FastEvent = msgspec.defstruct("_FastEvent", [(key, Any, None) for key in EVENT_FIELDS], gc=False)
-_FAST_ENVELOPE = msgspec.json.Decoder(
-    msgspec.defstruct(
-        "_FastEnvelope",
-        [("Success", Any, msgspec.UNSET), ("Value", list[_FastEvent] | None, msgspec.UNSET)],
-        gc=False,
-    )
-)
+_FAST_ENVELOPE = msgspec.json.Decoder(_FastEnvelope)
 
 
 class EventRejected(ValueError):
@@ -129,7 +139,7 @@ def parse_event(raw: Mapping[str, Any]) -> FeedEvent:
     if not isinstance(raw, Mapping):
         raise EventRejected(f"événement qui n'est pas un objet JSON ({type(raw).__name__})")
     event_id = raw.get("I")
-    if not _is_int(event_id) or not 0 < event_id <= MAX_ID:
+    if not is_int(event_id) or not 0 < event_id <= MAX_ID:
         raise EventRejected(f"identifiant I invalide ({_show(event_id)})")
     team1 = _name(raw, "O1", event_id)
     team2 = _name(raw, "O2", event_id)
@@ -166,7 +176,7 @@ def parse_event(raw: Mapping[str, Any]) -> FeedEvent:
         score=score,
         halftime=halftime_of(sc.get("PS")),
         status_text=status_text_of(sc),
-        game_state=game_state if _is_int(game_state) else None,
+        game_state=game_state if is_int(game_state) else None,
         odds=odds_1x2(raw.get("E")),
         updated_at=ints["U"],
     )
@@ -193,12 +203,13 @@ def _fast_events(payload: bytes) -> list[Any] | None:
         return None
     if envelope.Success is not msgspec.UNSET and envelope.Success is not True:
         return None
-    if envelope.Value is msgspec.UNSET:
+    events = envelope.Value
+    if isinstance(events, msgspec.UnsetType):
         return None
-    if envelope.Value is None:
+    if events is None:
         return []
     asdict = msgspec.structs.asdict
-    return [asdict(event) for event in envelope.Value]
+    return [asdict(event) for event in events]
 
 
 def _decode(payload: bytes) -> Any:
@@ -252,8 +263,9 @@ def _envelope(data: Any) -> list[Any]:
     if isinstance(value, list):
         return value
     if isinstance(value, dict):
-        if "I" not in value and isinstance(value.get("G"), list):
-            return value["G"]  # GetChampZip: one league object, its events in G
+        events = value.get("G")
+        if "I" not in value and isinstance(events, list):
+            return events  # GetChampZip: one league object, its events in G
         return [value]  # GetGameZip: one event
     raise FeedFormatError(f"{_WHAT} : champ Value ni liste ni objet ({type(value).__name__})")
 
@@ -292,12 +304,12 @@ def _checked_text(value: object, key: str, event_id: int, *, allow_empty: bool) 
 
 
 def _optional_int(raw: Mapping[str, Any], key: str, high: int, event_id: int) -> int | None:
-    value = raw.get(key)
+    value: object = raw.get(key)
     if value is None:
         return None
     if type(value) is int and 0 <= value <= high:
         return value  # the usual case, decided without the checks below
-    if not _is_int(value):
+    if not is_int(value):
         raise EventRejected(
             f"champ {key} invalide : entier attendu, reçu {type(value).__name__} ({_show(value)})",
             event_id,
@@ -307,16 +319,12 @@ def _optional_int(raw: Mapping[str, Any], key: str, high: int, event_id: int) ->
     return value
 
 
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _show(value: object) -> str:
     """A short, one-line view of a hostile value for a reason (containers by type only:
     their repr could be huge or too deeply nested to print)."""
     if isinstance(value, str):
         text = repr(value[:40])
-    elif _is_int(value) and abs(value) >= 10**30:
+    elif is_int(value) and abs(value) >= 10**30:
         text = "entier démesuré"
     elif value is None or isinstance(value, int | float):
         text = repr(value)

@@ -98,14 +98,15 @@ def apply_results(
     unresolved: list[Unresolved] = []
     for key in sorted(st.matches):
         match = st.matches[key]
-        if not match.pending or match.pending_since is None:
+        pending_since = match.pending_since
+        if not match.pending or pending_since is None:
             continue
-        item = by_id.get(key)
-        if item is not None:
+        found = by_id.get(key)
+        if found is not None:
             match = st.matches[key] = match.clone()
-            _resolve(match, item, now)
+            _resolve(match, found, now)
             resolved.append(match)
-        elif now - match.pending_since >= unresolved_after_s:
+        elif now - pending_since >= unresolved_after_s:
             unresolved.append(Unresolved(key, match.team1, match.team2, _label(match.start_time)))
             del st.matches[key]
         elif match.next_try is None or match.next_try <= now:

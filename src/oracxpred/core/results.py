@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from oracxpred.core.finish import is_int
 from oracxpred.core.records import Rejection, ResultItem, Score
 from oracxpred.errors import FeedFormatError
 
@@ -53,7 +54,7 @@ def parse_results(payload: bytes) -> ResultsParse:
             f"Service de résultats : réponse JSON qui n'est pas un objet ({kind})"
         )
     count = data.get("count")
-    if count is not None and not _is_int(count):
+    if count is not None and not is_int(count):
         raise FeedFormatError(f"Service de résultats : « count » invalide ({count!r:.40})")
     raw_items = data.get("items")
     if raw_items is None:
@@ -132,15 +133,11 @@ def _ceil(t: int) -> int:
     return -(-t // WINDOW_STEP_S) * WINDOW_STEP_S
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _item(raw: Any) -> ResultItem | Rejection:
     if not isinstance(raw, dict):
         return Rejection(None, "résultat qui n'est pas un objet")
     event_id = raw.get("id")
-    if not _is_int(event_id) or event_id <= 0:
+    if not is_int(event_id) or event_id <= 0:
         return Rejection(None, f"identifiant de résultat invalide ({event_id!r:.30})")
     ids1, ids2 = raw.get("opp1Ids"), raw.get("opp2Ids")
     if not (isinstance(ids1, list) and isinstance(ids2, list) and len(ids1) == len(ids2) == 1):
@@ -160,8 +157,8 @@ def _item(raw: Any) -> ResultItem | Rejection:
         team1=_text(raw.get("opp1")),
         team2=_text(raw.get("opp2")),
         league=_text(raw.get("champName")),
-        league_id=league_id if _is_int(league_id) else None,
-        start_time=start if _is_int(start) else None,
+        league_id=league_id if is_int(league_id) else None,
+        start_time=start if is_int(start) else None,
     )
 
 

@@ -137,10 +137,10 @@ class _Reader:
         return ValueError(f"{self.where} : champ « {key} » invalide ({self.raw.get(key)!r:.40})")
 
     def integer(self, key: str) -> int:
-        value = self.raw.get(key)
-        if not _is_int(value):
+        value: object = self.raw.get(key)
+        if type(value) is not int:  # plain ints only, as ``_is_int``
             raise self.bad(key)
-        return int(value)
+        return value
 
     def opt_int(self, key: str) -> int | None:
         return None if self.raw.get(key) is None else self.integer(key)
@@ -169,16 +169,20 @@ class _Reader:
         return Odds1X2(float(value[0]), float(value[1]), float(value[2]))
 
     def phase(self, key: str) -> Phase:
+        value = self.raw.get(key)
+        if not isinstance(value, str):
+            raise self.bad(key)
         try:
-            return Phase(self.raw.get(key))
+            return Phase(value)
         except ValueError:
             raise self.bad(key) from None
 
     def source(self, key: str) -> FinishSource | None:
-        if self.raw.get(key) is None:
+        value = self.raw.get(key)
+        if value is None:
             return None
         try:
-            return FinishSource(self.raw.get(key))
+            return FinishSource(value)
         except ValueError:
             raise self.bad(key) from None
 

@@ -55,7 +55,7 @@ class RetryPolicy:
         """Full-jitter exponential delay before attempt ``attempt + 1``."""
         if retry_after is not None:
             return min(retry_after, self.max_retry_after_s)
-        return self.backoff_s * (2**attempt) * rand()
+        return self.backoff_s * (2.0**attempt) * rand()
 
 
 def results_url_for(feed_url: str) -> str:

@@ -153,7 +153,7 @@ def spoil_events(mode: str, events: list[dict[str, Any]]) -> list[dict[str, Any]
     """Feed events for the modes that keep a valid envelope (on deep copies)."""
     events = copy.deepcopy(events)
     if mode == "wrong_types":
-        spoilers = (("I", "abc"), ("O1", 12345), ("SC", []))
+        spoilers: tuple[tuple[str, object], ...] = (("I", "abc"), ("O1", 12345), ("SC", []))
         for event, (key, value) in zip(events, spoilers, strict=False):
             event[key] = value
     elif mode == "long_names":
