@@ -23,6 +23,12 @@ from oracxpred.core.records import FeedEvent, Odds1X2, Phase, Rejection, Score
 from oracxpred.errors import FeedFormatError
 
 FIN, PRE, LIVE = Phase.FINISHED, Phase.PREMATCH, Phase.LIVE
+
+
+class Seconds(int):
+    """An ``int`` subclass, as a caller building raw events by hand may pass (JSON never does)."""
+
+
 TRACKER_STATE = "fifa_finished_16_tracker_state.json"
 RESULTS = "results_v3_games_excerpt.json"
 
@@ -378,7 +384,9 @@ def test_success_false_error_text_is_cut():
 )
 def test_valid_answers_without_events(payload):
     assert parse_feed(payload) == parse_feed(body({"Value": []}))
-    assert parse_feed(payload).events == parse_feed(payload).rejections == ()
+    assert parse_feed(payload).events == ()
+    assert parse_feed(payload).rejections == ()
+    assert raw_events_of(payload, fast=False) == raw_events_of(payload) == []
 
 
 def test_bytearray_and_memoryview_payloads():
@@ -518,6 +526,7 @@ def test_non_object_events_are_rejected(raw):
         ({"L": None}, "league", "FC 26. 5x5 Rush. Superleague"),
         ({"L": ..., "LE": " Superleague "}, "league", "Superleague"),
         ({"S": None, "U": ...}, "start_time", None),
+        ({"S": Seconds(1782880800)}, "start_time", 1782880800),
         ({"SI": ...}, "sport_id", None),
         ({"SC": ...}, "score", Score(0, 0)),
         ({"SC": None}, "phase", PRE),  # GNS alone, no goal

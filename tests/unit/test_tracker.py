@@ -318,3 +318,17 @@ def test_counts_cover_every_kind_of_entry():
     state = observe(state, [event(1), event(3, Phase.FINISHED, score=(1, 0))], T0 + 60).state
     tally = counts(state)
     assert (tally.tracked, tally.pending, tally.finished, tally.remembered) == (1, 1, 1, 1)
+
+
+def test_match_without_start_is_searched_around_its_sightings_and_takes_the_results_start():
+    """No ``S``: the window runs from an hour before the first sighting to the vanishing, and
+    the stored start is the one the results service gives."""
+    driver = Driver()
+    driver.results.add(12, (3, 1), start=T0 - 600)
+    driver.cycle([event(12, Phase.LIVE, score=(1, 0), start=None)], T0)
+    assert driver.cycle([], T0 + 60) == ()
+    (row,) = driver.cycle([], T0 + 120)
+    ((_, query),) = driver.results.queries
+    assert query.date_from <= T0 - 3600
+    assert query.date_to > T0 + 60
+    assert (row.score1, row.score2, row.start_time) == (3, 1, utc(T0 - 600))

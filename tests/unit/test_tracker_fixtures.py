@@ -180,6 +180,7 @@ def test_real_polls_from_prematch_to_saved_or_unresolved(fixtures_dir):
             assert row.opening_odds_at == utc(U0)
             start = raw[event_id]["S"]
             if raw[event_id] in upcoming:  # still listed pre-match until its start
+                assert row.odds_at is not None
                 assert start - 60 <= row.odds_at.timestamp() < start
             else:
                 assert row.odds_at == utc(U0 + 300)

@@ -157,6 +157,7 @@ def test_random_poll_sequences_keep_the_invariants(script, start_offsets, in_res
                 if odds is None:
                     assert at is None
                 else:
+                    assert at is not None
                     assert (int(at.timestamp()), odds) in offered[row.event_id]
             if confirm:
                 confirmed_at[row.event_id] = now

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oracxpred.core.records import FinishSource, Phase
+from oracxpred.core.state import TrackedMatch
 from oracxpred.core.state_codec import STATE_VERSION, state_from_dict, state_to_dict
 from oracxpred.core.tracker import TrackerState, apply_results, confirm_saved, observe
 from tests.unit.tracker_support import T0, ResultsService, event
@@ -93,6 +94,7 @@ def first_match(raw: dict) -> dict:
         (broken(lambda r: first_match(r).update(id=True)), "« id »"),
         (broken(lambda r: first_match(r).update(team1=None)), "« team1 »"),
         (broken(lambda r: first_match(r).update(phase="mi-temps")), "« phase »"),
+        (broken(lambda r: first_match(r).update(phase=2)), "« phase »"),
         (broken(lambda r: first_match(r).update(score=[1])), "« score »"),
         (broken(lambda r: first_match(r).update(score=None)), "« score »"),
         (broken(lambda r: first_match(r).update(halftime=["1", 0])), "« halftime »"),
@@ -125,7 +127,14 @@ def test_any_json_is_either_a_state_or_a_value_error(anything, overrides):
     """Whatever the store hands back, the caller only has ``ValueError`` to catch."""
     for raw in (anything, broken(lambda r: first_match(r).update(overrides))):
         try:
-            outcome = state_from_dict(raw)
+            outcome: object = state_from_dict(raw)
         except ValueError as exc:
             outcome = str(exc)  # a French reason for the "reset" warning
         assert outcome
+
+
+def test_an_unfinished_match_has_no_record_to_store():
+    """Only a finish (seen or resolved) makes a stored match: never a guessed score."""
+    match = TrackedMatch(7, "Superligue", "Chelsea", "PSV Eindhoven", T0, T0, phase=Phase.LIVE)
+    with pytest.raises(ValueError, match="le match 7 n'est pas terminé"):
+        match.to_finished_match()

@@ -106,7 +106,7 @@ class EventRejected(ValueError):
         self.event_id = event_id
 
 
-def parse_feed(payload: bytes) -> ParseResult:
+def parse_feed(payload: bytes | bytearray | memoryview) -> ParseResult:
     """Events and rejections of one feed answer, in input order.
 
     Raises only ``FeedFormatError`` (the envelope is wrong). A repeated ``I`` keeps its first

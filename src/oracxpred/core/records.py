@@ -35,9 +35,6 @@ class Score:
     home: int
     away: int
 
-    def __str__(self) -> str:
-        return f"{self.home}-{self.away}"
-
 
 @dataclass(frozen=True, slots=True)
 class Odds1X2:

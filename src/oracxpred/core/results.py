@@ -109,19 +109,16 @@ def results_query_windows(
         by_league.setdefault(league_id, []).append(start)
     windows: list[tuple[int, int, int]] = []
     for league_id in sorted(by_league):
-        date_from: int | None = None
-        date_to = 0
-        for start in sorted(set(by_league[league_id])):
-            low = _floor(start - WINDOW_MARGIN_S)
+        first, *others = sorted(set(by_league[league_id]))
+        date_from, date_to = _floor(first - WINDOW_MARGIN_S), _ceil(first + WINDOW_MARGIN_S)
+        for start in others:
             high = _ceil(start + WINDOW_MARGIN_S)
-            if date_from is not None and high - date_from <= MAX_WINDOW_S:
+            if high - date_from <= MAX_WINDOW_S:
                 date_to = high
-                continue
-            if date_from is not None:
+            else:
                 windows.append((league_id, date_from, date_to))
-            date_from, date_to = low, high
-        if date_from is not None:
-            windows.append((league_id, date_from, date_to))
+                date_from, date_to = _floor(start - WINDOW_MARGIN_S), high
+        windows.append((league_id, date_from, date_to))
     return windows
 
 
