@@ -11,13 +11,12 @@ from collections import Counter
 
 import pytest
 
+from oracxpred.core.envelope import EVENT_FIELDS, raw_events_of
 from oracxpred.core.parse import (
-    EVENT_FIELDS,
     MAX_NAME_LENGTH,
     EventRejected,
     parse_event,
     parse_feed,
-    raw_events_of,
 )
 from oracxpred.core.records import FeedEvent, Odds1X2, Phase, Rejection, Score
 from oracxpred.errors import FeedFormatError
