@@ -1,4 +1,5 @@
-"""FinishedMatch <-> CSV row cells, formula neutralising, lenient reading. No I/O.
+"""FinishedMatch <-> its CSV row (column name → cell text), formula neutralising, lenient
+reading. No I/O. Here a "row" is always that dict, for one match.
 
 Owns the one text representation of a stored match: the CSV store, exports and imports all go
 through ``match_to_row``/``row_to_match``. Writing is canonical (ISO 8601 UTC with ``Z``,

@@ -97,7 +97,8 @@ class ResultItem:
 
 @dataclass(frozen=True, slots=True)
 class FinishedMatch:
-    """A stored row. Field names are the CSV columns (see ``MATCH_COLUMNS``)."""
+    """A finished match as the stores keep it; ``cells`` maps it onto the CSV columns
+    (``MATCH_COLUMNS``)."""
 
     event_id: int
     collected_at: datetime  # UTC, aware
