@@ -102,7 +102,7 @@ def breakdown(series: FeedSeries) -> list[list[object]]:
     import json
 
     from oracxpred.core.parse import parse_feed, raw_events_of
-    from oracxpred.core.state_json import dumps_state, loads_state
+    from oracxpred.core.state_codec import dumps_state, loads_state, state_from_dict, state_to_dict
     from oracxpred.core.tracker import TrackerState, observe
 
     def cpu_ms(func: Callable[[], object], repeat: int = 5) -> float:
@@ -118,7 +118,7 @@ def breakdown(series: FeedSeries) -> list[list[object]]:
         state = observe(state, parse_feed(body).events, t).state
     body, now = series.bodies[-1], series.times[-1]
     events = parse_feed(body).events
-    raw = state.to_dict()
+    raw = state_to_dict(state)
     data = dumps_state(raw)
     copy = bytes(data)
     parts = [
@@ -126,12 +126,12 @@ def breakdown(series: FeedSeries) -> list[list[object]]:
         ("décodage du flux (msgspec, champs lus)", lambda: raw_events_of(body)),
         ("parse_feed (décodage compris)", lambda: parse_feed(body)),
         ("tracker.observe", lambda: observe(state, events, now)),
-        ("TrackerState.to_dict", state.to_dict),
+        ("TrackerState.to_dict", lambda: state_to_dict(state)),
         ("dumps_state (msgspec)", lambda: dumps_state(raw)),
         ("comparaison du tampon (état inchangé)", lambda: copy == data),
         (
             "loads_state + from_dict (état relu)",
-            lambda: TrackerState.from_dict(loads_state(data)),
+            lambda: state_from_dict(loads_state(data)),
         ),
     ]
     rows: list[list[object]] = [[name, series.events, cpu_ms(func)] for name, func in parts]

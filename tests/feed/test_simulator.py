@@ -97,7 +97,7 @@ def test_lifecycle_prematch_live_finished_then_vanished(recording):
     assert len(finished_ids) >= 15
     for event_id in finished_ids:
         m = truth[event_id]
-        phases = []
+        phases: list[str] = []
         for _, event in seen[event_id]:
             phase = "pre" if event["SC"].get("GS") == 128 else "end" if event.get("F") else "live"
             if not phases or phases[-1] != phase:

@@ -179,7 +179,7 @@ def test_the_reader_hands_over_everything_in_order() -> None:
 def test_the_readers_error_is_raised_in_the_caller() -> None:
     reader = Reader(_numbers(3, fail=True))
     reader.start()
-    seen = []
+    seen: list[object] = []
     with pytest.raises(OSError, match="lecture impossible"):
         seen.extend(reader)
     reader.stop()

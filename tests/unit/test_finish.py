@@ -25,7 +25,7 @@ FIN, PRE, LIVE = Phase.FINISHED, Phase.PREMATCH, Phase.LIVE
 @pytest.mark.parametrize(
     ("event", "expected"),
     [
-        # Primary signals (FEED.md §4).
+        # Primary signals (docs/feed.md §4).
         ({"F": True}, FIN),
         ({"SC": {"GS": 1}}, FIN),
         ({"F": True, "SC": {"GS": 128}}, FIN),

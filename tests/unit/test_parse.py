@@ -11,18 +11,23 @@ from collections import Counter
 
 import pytest
 
+from oracxpred.core.envelope import EVENT_FIELDS, raw_events_of
 from oracxpred.core.parse import (
-    EVENT_FIELDS,
     MAX_NAME_LENGTH,
     EventRejected,
     parse_event,
     parse_feed,
-    raw_events_of,
 )
 from oracxpred.core.records import FeedEvent, Odds1X2, Phase, Rejection, Score
 from oracxpred.errors import FeedFormatError
 
 FIN, PRE, LIVE = Phase.FINISHED, Phase.PREMATCH, Phase.LIVE
+
+
+class Seconds(int):
+    """An ``int`` subclass, as a caller building raw events by hand may pass (JSON never does)."""
+
+
 TRACKER_STATE = "fifa_finished_16_tracker_state.json"
 RESULTS = "results_v3_games_excerpt.json"
 
@@ -233,7 +238,7 @@ def test_cricket_american_cv_is_never_read_as_a_price(fixtures_dir):
 
 
 def test_getchampzip_league_object_gives_its_events(fixtures_dir):
-    """GetChampZip's Value is one league object whose G is the list of events (FEED.md §2)."""
+    """GetChampZip's Value is one league object whose G is the list of events (docs/feed.md §2)."""
     events = parsed(fixtures_dir, "getchampzip_3.json").events
     assert [e.event_id for e in events] == [754874259, 754872545, 754875307]
     assert [e.phase for e in events] == [LIVE, LIVE, PRE]
@@ -378,7 +383,9 @@ def test_success_false_error_text_is_cut():
 )
 def test_valid_answers_without_events(payload):
     assert parse_feed(payload) == parse_feed(body({"Value": []}))
-    assert parse_feed(payload).events == parse_feed(payload).rejections == ()
+    assert parse_feed(payload).events == ()
+    assert parse_feed(payload).rejections == ()
+    assert raw_events_of(payload, fast=False) == raw_events_of(payload) == []
 
 
 def test_bytearray_and_memoryview_payloads():
@@ -518,6 +525,7 @@ def test_non_object_events_are_rejected(raw):
         ({"L": None}, "league", "FC 26. 5x5 Rush. Superleague"),
         ({"L": ..., "LE": " Superleague "}, "league", "Superleague"),
         ({"S": None, "U": ...}, "start_time", None),
+        ({"S": Seconds(1782880800)}, "start_time", 1782880800),
         ({"SI": ...}, "sport_id", None),
         ({"SC": ...}, "score", Score(0, 0)),
         ({"SC": None}, "phase", PRE),  # GNS alone, no goal

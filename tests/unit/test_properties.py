@@ -8,14 +8,13 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oracxpred.core.finish import MAX_SCORE, phase_of, score_of
-from oracxpred.core.outcome import outcome_of
+from oracxpred.core.envelope import raw_events_of
+from oracxpred.core.finish import MAX_SCORE, outcome_of, phase_of, score_of
 from oracxpred.core.parse import (
     MAX_NAME_LENGTH,
     EventRejected,
     parse_event,
     parse_feed,
-    raw_events_of,
 )
 from oracxpred.core.records import Outcome, ParseResult, Phase, Score
 from oracxpred.errors import FeedFormatError

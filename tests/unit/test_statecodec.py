@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oracxpred.core.state_json import dumps_state, loads_state
+from oracxpred.core.state_codec import dumps_state, loads_state
 
 values = st.recursive(
     st.none()

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from oracxpred.core.records import FinishSource, Odds1X2, Outcome, Phase, Score
 from oracxpred.core.resolution import RESULTS_STATUS
+from oracxpred.core.state_codec import state_to_dict
 from oracxpred.core.tracker import (
     TrackerState,
     apply_results,
@@ -86,7 +87,7 @@ def test_blocked_settled_and_late_prices_are_ignored():
 
 
 def test_finish_at_nil_nil_with_empty_fs_is_a_draw():
-    """``FS:{}`` at the finish is 0-0 (FEED.md §4): the parser restores the zeros."""
+    """``FS:{}`` at the finish is 0-0 (docs/feed.md §4): the parser restores the zeros."""
     _, obs = run([(T0, [event(3, Phase.FINISHED, score=(0, 0), halftime=(0, 0))])])
     (row,) = obs[0].to_save
     assert (row.score1, row.score2, row.outcome) == (0, 0, Outcome.DRAW)
@@ -293,18 +294,18 @@ def test_unconfirmed_resolution_is_emitted_again_by_the_next_poll():
 
 def test_observe_and_friends_never_mutate_the_given_state():
     state = observe(TrackerState(), [event(1), event(2, Phase.LIVE)], T0).state
-    before = state.to_dict()
+    before = state_to_dict(state)
     observe(state, [event(1, Phase.FINISHED, score=(1, 0))], T0 + 60)
     later = observe(state, [], T0 + 60).state
-    assert state.to_dict() == before
-    before_later = later.to_dict()
+    assert state_to_dict(state) == before
+    before_later = state_to_dict(later)
     results = ResultsService()
     results.add(2, (0, 3))
     apply_results(later, [], T0 + 120)  # a due attempt: its back-off changes
     apply_results(later, list(results.games.values()), T0 + 120)  # resolved
     apply_results(later, [], T0 + 7 * 3600)  # given up
     confirm_saved(later, [1, 2], T0 + 120)
-    assert later.to_dict() == before_later
+    assert state_to_dict(later) == before_later
 
 
 def test_counts_cover_every_kind_of_entry():
@@ -317,3 +318,17 @@ def test_counts_cover_every_kind_of_entry():
     state = observe(state, [event(1), event(3, Phase.FINISHED, score=(1, 0))], T0 + 60).state
     tally = counts(state)
     assert (tally.tracked, tally.pending, tally.finished, tally.remembered) == (1, 1, 1, 1)
+
+
+def test_match_without_start_is_searched_around_its_sightings_and_takes_the_results_start():
+    """No ``S``: the window runs from an hour before the first sighting to the vanishing, and
+    the stored start is the one the results service gives."""
+    driver = Driver()
+    driver.results.add(12, (3, 1), start=T0 - 600)
+    driver.cycle([event(12, Phase.LIVE, score=(1, 0), start=None)], T0)
+    assert driver.cycle([], T0 + 60) == ()
+    (row,) = driver.cycle([], T0 + 120)
+    ((_, query),) = driver.results.queries
+    assert query.date_from <= T0 - 3600
+    assert query.date_to > T0 + 60
+    assert (row.score1, row.score2, row.start_time) == (3, 1, utc(T0 - 600))

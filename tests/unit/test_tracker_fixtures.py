@@ -17,6 +17,7 @@ import pytest
 from oracxpred.core.parse import parse_feed
 from oracxpred.core.records import FeedEvent, FinishSource, Odds1X2, Outcome, Phase, Score
 from oracxpred.core.results import parse_results
+from oracxpred.core.state_codec import state_from_dict
 from oracxpred.core.tracker import TrackerState, confirm_saved, counts, observe
 from tests.helpers import load_fixture
 from tests.unit.tracker_support import SIX_HOURS, Driver
@@ -179,6 +180,7 @@ def test_real_polls_from_prematch_to_saved_or_unresolved(fixtures_dir):
             assert row.opening_odds_at == utc(U0)
             start = raw[event_id]["S"]
             if raw[event_id] in upcoming:  # still listed pre-match until its start
+                assert row.odds_at is not None
                 assert start - 60 <= row.odds_at.timestamp() < start
             else:
                 assert row.odds_at == utc(U0 + 300)
@@ -200,4 +202,4 @@ def test_a_foreign_trackers_state_is_refused(fixtures_dir):
     """The third-party tracker file next to the captures is not our state: start fresh."""
     foreign = load_fixture(fixtures_dir, "fifa_finished_16_tracker_state.json")
     with pytest.raises(ValueError, match="version None inconnue"):
-        TrackerState.from_dict(foreign)
+        state_from_dict(foreign)

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oracxpred.core.outcome import outcome_of
+from oracxpred.core.finish import SETTLED_PRICE, outcome_of
 from oracxpred.core.records import FeedEvent, FinishSource, Odds1X2, Phase, Score
-from oracxpred.core.tracker import SETTLED_PRICE
+from oracxpred.core.state_codec import state_to_dict
 from tests.unit.tracker_support import LEAGUE, SIX_HOURS, T0, Driver, event
 
 LEAGUES = (LEAGUE, 2648573, 2860561)
@@ -84,7 +84,7 @@ def test_state_stays_bounded_over_ten_thousand_cycles():
         assert len(driver.state.matches) <= 80
         assert len(driver.state.saved) <= 3 * 48 * 6 + 3
         if cycle % 500 == 0:
-            assert len(json.dumps(driver.state.to_dict())) <= 120_000
+            assert len(json.dumps(state_to_dict(driver.state))) <= 120_000
     assert driver.saved_twice == []
     over = [m for m in played.values() if m.start + 700 + SIX_HOURS + 3600 < now]
     unresolved = {u.event_id for u in driver.unresolved}
@@ -157,6 +157,7 @@ def test_random_poll_sequences_keep_the_invariants(script, start_offsets, in_res
                 if odds is None:
                     assert at is None
                 else:
+                    assert at is not None
                     assert (int(at.timestamp()), odds) in offered[row.event_id]
             if confirm:
                 confirmed_at[row.event_id] = now

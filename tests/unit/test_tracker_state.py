@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oracxpred.core.records import FinishSource, Phase
-from oracxpred.core.state_codec import STATE_VERSION
+from oracxpred.core.state import TrackedMatch
+from oracxpred.core.state_codec import STATE_VERSION, state_from_dict, state_to_dict
 from oracxpred.core.tracker import TrackerState, apply_results, confirm_saved, observe
 from tests.unit.tracker_support import T0, ResultsService, event
 
@@ -44,23 +45,23 @@ def test_state_survives_a_json_round_trip():
     assert kinds[5] == (Phase.FINISHED, FinishSource.FEED, False)
     assert kinds[3][2]
     assert state.matches[1].odds != state.matches[1].opening_odds
-    text = json.dumps(state.to_dict(), allow_nan=False)
-    assert TrackerState.from_dict(json.loads(text)) == state
+    text = json.dumps(state_to_dict(state), allow_nan=False)
+    assert state_from_dict(json.loads(text)) == state
     assert json.loads(text)["version"] == STATE_VERSION
 
 
 def test_empty_state_round_trips():
-    assert TrackerState.from_dict(TrackerState().to_dict()) == TrackerState()
+    assert state_from_dict(state_to_dict(TrackerState())) == TrackerState()
 
 
 def test_restored_state_behaves_like_the_original():
     state = busy_state()
-    restored = TrackerState.from_dict(json.loads(json.dumps(state.to_dict())))
+    restored = state_from_dict(json.loads(json.dumps(state_to_dict(state))))
     polls = [event(1, Phase.FINISHED, score=(0, 1))]
     assert observe(restored, polls, T0 + 180) == observe(state, polls, T0 + 180)
 
 
-BUSY = busy_state().to_dict()
+BUSY = state_to_dict(busy_state())
 
 
 def broken(edit) -> dict:
@@ -93,6 +94,7 @@ def first_match(raw: dict) -> dict:
         (broken(lambda r: first_match(r).update(id=True)), "« id »"),
         (broken(lambda r: first_match(r).update(team1=None)), "« team1 »"),
         (broken(lambda r: first_match(r).update(phase="mi-temps")), "« phase »"),
+        (broken(lambda r: first_match(r).update(phase=2)), "« phase »"),
         (broken(lambda r: first_match(r).update(score=[1])), "« score »"),
         (broken(lambda r: first_match(r).update(score=None)), "« score »"),
         (broken(lambda r: first_match(r).update(halftime=["1", 0])), "« halftime »"),
@@ -106,7 +108,7 @@ def first_match(raw: dict) -> dict:
 )
 def test_garbage_state_is_refused_with_a_french_reason(raw, reason):
     with pytest.raises(ValueError, match=reason):
-        TrackerState.from_dict(copy.deepcopy(raw))
+        state_from_dict(copy.deepcopy(raw))
 
 
 json_values = st.recursive(
@@ -125,7 +127,14 @@ def test_any_json_is_either_a_state_or_a_value_error(anything, overrides):
     """Whatever the store hands back, the caller only has ``ValueError`` to catch."""
     for raw in (anything, broken(lambda r: first_match(r).update(overrides))):
         try:
-            outcome = TrackerState.from_dict(raw)
+            outcome: object = state_from_dict(raw)
         except ValueError as exc:
             outcome = str(exc)  # a French reason for the "reset" warning
         assert outcome
+
+
+def test_an_unfinished_match_has_no_record_to_store():
+    """Only a finish (seen or resolved) makes a stored match: never a guessed score."""
+    match = TrackedMatch(7, "Superligue", "Chelsea", "PSV Eindhoven", T0, T0, phase=Phase.LIVE)
+    with pytest.raises(ValueError, match="le match 7 n'est pas terminé"):
+        match.to_finished_match()

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 
 from oracxpred.core.records import FeedEvent, FinishedMatch, Odds1X2, Phase, ResultItem, Score
+from oracxpred.core.state_codec import state_from_dict, state_to_dict
 from oracxpred.core.tracker import (
     PendingQuery,
     TrackerState,
@@ -60,7 +61,7 @@ def event(
 
 def roundtrip(state: TrackerState) -> TrackerState:
     """The state as the next run reads it back from the store."""
-    return TrackerState.from_dict(json.loads(json.dumps(state.to_dict())))
+    return state_from_dict(json.loads(json.dumps(state_to_dict(state))))
 
 
 @dataclass

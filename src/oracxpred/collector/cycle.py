@@ -17,6 +17,7 @@ from oracxpred.config import Settings
 from oracxpred.core.parse import parse_feed
 from oracxpred.core.records import FinishedMatch, Rejection, ResultItem
 from oracxpred.core.results import parse_results
+from oracxpred.core.state_codec import state_from_dict, state_to_dict
 from oracxpred.core.tracker import (
     TrackerState,
     apply_results,
@@ -136,7 +137,7 @@ class Collector:
             report.saved = [m for m in to_save if m.event_id in saved_ids]
             state = confirm_saved(state, [*result.saved, *result.duplicates], now)
         self._saved_state = None  # a save that fails leaves nothing known in the store
-        stamp = self.store.save_tracking(state.to_dict())
+        stamp = self.store.save_tracking(state_to_dict(state))
         if stamp is not None:
             self._saved_state = (stamp, state)
         tally = counts(state)
@@ -189,7 +190,7 @@ class Collector:
         if raw is None:
             return TrackerState()
         try:
-            return TrackerState.from_dict(raw)
+            return state_from_dict(raw)
         except ValueError as exc:
             log.warning(messages.TRACKING_RESET.format(reason=exc))
             return TrackerState()

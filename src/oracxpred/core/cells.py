@@ -1,4 +1,5 @@
-"""FinishedMatch <-> CSV row cells, formula neutralising, lenient reading. No I/O.
+"""FinishedMatch <-> its CSV row (column name → cell text), formula neutralising, lenient
+reading. No I/O. Here a "row" is always that dict, for one match.
 
 Owns the one text representation of a stored match: the CSV store, exports and imports all go
 through ``match_to_row``/``row_to_match``. Writing is canonical (ISO 8601 UTC with ``Z``,
@@ -13,7 +14,7 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from oracxpred.core.outcome import outcome_of
+from oracxpred.core.finish import outcome_of
 from oracxpred.core.records import (
     MATCH_COLUMNS,
     ORIGINAL_COLUMNS,

@@ -1,8 +1,11 @@
-"""The feed's state rules (FEED.md §4–§5): phase, zero-omitted scores, half-time, 1X2 prices.
+"""Every feed rule the collector relies on (docs/feed.md §4–§5), each in one function: phase,
+pre-match market, zero-omitted scores, half-time, 1X2 prices, the settled price, the finish
+status and the outcome of a score. No I/O.
 
-No I/O. These functions read one raw event (a decoded JSON object) and never trust a type:
-anything unexpected either falls back to the safe answer (phase, prices) or raises a
-``ValueError`` with a French reason (scores), which the parser turns into a rejection.
+The tracker and the parser call these and keep no feed constant of their own. The readers take
+one raw event (a decoded JSON object) and never trust a type: anything unexpected either falls
+back to the safe answer (phase, prices) or raises a ``ValueError`` with a French reason
+(scores), which the parser turns into a rejection.
 
 Status texts are matched **exactly** (after trimming, Unicode NFC and casefolding), never by
 substring: "mi-temps" is a period name, not an end, and ``SLS`` is a clock label, never read.
@@ -13,15 +16,19 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
-from oracxpred.core.records import Odds1X2, Phase, Score
+from oracxpred.core.records import Odds1X2, Outcome, Phase, Score
 
 FINISHED_GAME_STATE = 1
 PREMATCH_GAME_STATE = 128
 
 SETTLED_PRICE = 1.001
-"""In play and at the finish, near-decided outcomes show ``C: 1.001`` (FEED.md §5)."""
+"""In play and at the finish, near-decided outcomes show ``C: 1.001`` (docs/feed.md §5): a price
+at or below it is never stored."""
+
+FINISHED_STATUS = "Terminé"
+"""Status stored for a feed finish whose label (``CPS``/``SC.I``) was empty."""
 
 MAX_SCORE = 9999
 """Largest score accepted (cricket runs reach a few hundred); more is a broken feed."""
@@ -40,7 +47,7 @@ GAME_OVER_PERIOD_LABELS = frozenset(
         "Игра завершена",  # ru, site wording, not captured
     )
 )
-"""``SC.CPS`` values that mean the game is over (FEED.md §4, "Game over" labels)."""
+"""``SC.CPS`` values that mean the game is over (docs/feed.md §4, "Game over" labels)."""
 
 GAME_OVER_INFO_LABELS = frozenset({_label("Match terminé")})
 """``SC.I`` values that mean the game is over (fr, next to "Jeu terminé")."""
@@ -68,7 +75,7 @@ def phase_of(raw_event: Mapping[str, Any]) -> Phase:
     if not isinstance(sc, dict) and not isinstance(sc, Mapping):
         sc = {}
     game_state = sc.get("GS")
-    if not _is_int(game_state):
+    if not is_int(game_state):
         game_state = None
     if raw_event.get("F") is True or game_state == FINISHED_GAME_STATE:
         return Phase.FINISHED
@@ -84,6 +91,13 @@ def phase_of(raw_event: Mapping[str, Any]) -> Phase:
     return Phase.LIVE
 
 
+def is_open_prematch(game_state: int | None) -> bool:
+    """True when a pre-match snapshot's market is open: ``SC.GS`` 128, or absent (real sports).
+
+    Any other state of a pre-match event (a break, 64) never gives odds to keep."""
+    return game_state in (PREMATCH_GAME_STATE, None)
+
+
 def score_of(fs: Mapping[str, Any] | None) -> Score:
     """A ``FS``/``PS`` score with omitted zeros restored: ``{"S2": 1}`` is 0-1, ``{}`` 0-0.
 
@@ -96,16 +110,28 @@ def score_of(fs: Mapping[str, Any] | None) -> Score:
     return Score(_goals(fs, "S1"), _goals(fs, "S2"))
 
 
-def is_settled_price(c: object, blocked: bool) -> bool:
-    """True when a ``C`` price is not a usable pre-match price.
+def usable_price(c: object, blocked: bool) -> float | None:
+    """A ``C`` price as a float when it is a usable pre-match price, else None.
 
     Blocked outcomes, non-numbers (booleans included), non-finite values and prices at or
-    below 1.001 (the in-play "decided" mark, FEED.md §5) are all unusable."""
-    if blocked:
-        return True
-    if isinstance(c, bool) or not isinstance(c, int | float):
-        return True
-    return not math.isfinite(c) or c <= SETTLED_PRICE
+    below 1.001 (the in-play "decided" mark, docs/feed.md §5) are all unusable."""
+    if blocked or isinstance(c, bool) or not isinstance(c, int | float):
+        return None
+    if not math.isfinite(c) or c <= SETTLED_PRICE:
+        return None
+    return float(c)
+
+
+def is_settled_price(c: object, blocked: bool) -> bool:
+    """True when a ``C`` price is not a usable pre-match price (see ``usable_price``)."""
+    return usable_price(c, blocked) is None
+
+
+def usable_odds(odds: Odds1X2 | None) -> bool:
+    """True when all three prices of a 1X2 are usable pre-match prices (none settled)."""
+    if odds is None:
+        return False
+    return not any(is_settled_price(p, False) for p in (odds.home, odds.draw, odds.away))
 
 
 def odds_1x2(markets: object) -> Odds1X2 | None:
@@ -116,22 +142,20 @@ def odds_1x2(markets: object) -> Odds1X2 | None:
     lines) is not read: it never carries the 1X2 in the captures."""
     if not isinstance(markets, list):
         return None
-    found: dict[int, object] = {}
+    found: dict[int, float | None] = {}
     for entry in markets:
         if not isinstance(entry, dict) and not isinstance(entry, Mapping):
             continue  # (the dict test first: a Mapping test on each entry is costly)
         group = entry.get("G")
-        if group != 1 or not _is_int(group):
+        if group != 1 or not is_int(group):
             continue  # most entries are other markets: the cheap test first
         kind = entry.get("T")
-        if _is_int(kind) and kind in (1, 2, 3) and kind not in found:
+        if is_int(kind) and kind in (1, 2, 3) and kind not in found:
             blocked = entry.get("B") not in (None, False, 0)
-            price = entry.get("C")
-            found[kind] = None if is_settled_price(price, blocked) else price
-    prices = [found.get(kind) for kind in (1, 2, 3)]
-    if any(p is None for p in prices):
+            found[kind] = usable_price(entry.get("C"), blocked)
+    home, draw, away = (found.get(kind) for kind in (1, 2, 3))
+    if home is None or draw is None or away is None:
         return None
-    home, draw, away = (float(p) for p in prices)  # type: ignore[arg-type]
     return Odds1X2(home=home, draw=draw, away=away)
 
 
@@ -141,7 +165,7 @@ def halftime_of(periods: object) -> Score | None:
     if not isinstance(periods, list):
         return None
     for entry in periods:
-        if isinstance(entry, Mapping) and _is_int(entry.get("Key")) and entry["Key"] == 1:
+        if isinstance(entry, Mapping) and is_int(entry.get("Key")) and entry["Key"] == 1:
             value = entry.get("Value")
             if not isinstance(value, Mapping):
                 return None
@@ -159,6 +183,26 @@ def status_text_of(sc: Mapping[str, Any]) -> str:
         if isinstance(value, str) and value.strip():
             return value.strip()
     return ""
+
+
+def finish_status(status_text: str) -> str:
+    """Status stored for a match seen finished: the feed's label, ``FINISHED_STATUS`` if empty."""
+    return status_text or FINISHED_STATUS
+
+
+def outcome_of(score: Score) -> Outcome:
+    """1 when the home side scored more, 2 when the away side did, N for a draw."""
+    if score.home > score.away:
+        return Outcome.HOME
+    if score.home < score.away:
+        return Outcome.AWAY
+    return Outcome.DRAW
+
+
+def is_int(value: object) -> TypeGuard[int]:
+    """A JSON integer: ``True`` is an ``int`` to ``isinstance`` but never an id, a time or a
+    count in the feed."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _goals(fs: Mapping[str, Any], key: str) -> int:
@@ -179,12 +223,8 @@ def _goals(fs: Mapping[str, Any], key: str) -> int:
 def _has_goal(fs: object) -> bool:
     if not isinstance(fs, Mapping):
         return False
-    return any(_is_int(fs.get(k)) and fs.get(k) > 0 for k in ("S1", "S2"))
+    return any(is_int(goals := fs.get(k)) and goals > 0 for k in ("S1", "S2"))
 
 
 def _matches(text: object, labels: frozenset[str]) -> bool:
     return isinstance(text, str) and _label(text) in labels
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)

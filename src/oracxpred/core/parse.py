@@ -2,39 +2,32 @@
 
 Two levels, two behaviours:
 
-- The envelope (FEED.md §2, §8) is all or nothing: a body that is not a feed answer (not
-  UTF-8, not JSON, truncated, an HTML page, ``Success:false``, no ``Value``) raises
-  ``FeedFormatError`` with a French message. It is a failed poll, never "no matches".
-  ``Value`` may be a list of events, one event object (``GetGameZip``), a ``GetChampZip``
-  league object whose ``G`` is the list, or null (no events). ``Success`` may be absent
-  (captures re-wrapped as ``{"Value": […]}``).
-- Each event is checked on its own: a bad one becomes a ``Rejection`` with a French reason
-  naming the field, and the others are kept. Nothing else ever leaves ``parse_feed``.
+- The envelope is all or nothing (``envelope.raw_events_of``): a body that is not a feed answer
+  raises ``FeedFormatError``, a failed poll, never "no matches".
+- Each event is checked on its own (docs/feed.md §3): a bad one becomes a ``Rejection`` with a
+  French reason naming the field, and the others are kept. Nothing else ever leaves
+  ``parse_feed``.
 
 Names are trimmed and otherwise kept as sent (neutralising control characters is the job of
 the logs and stores), but a name over ``MAX_NAME_LENGTH`` characters or holding a NUL is
 refused. Odds come from ``E`` only (see ``finish.odds_1x2``).
-
-Speed: a feed answer of 1,000 events is about 2.5 MB, most of it fields never read (``AE``,
-translations, images). ``_fast_events`` decodes the usual shape (an object whose ``Value`` is a
-list of objects, ``Success`` absent or true) with ``msgspec``, keeping only ``EVENT_FIELDS`` of
-each event; any other body, and any body it cannot decode, goes through the reference path
-(``_decode`` then ``_envelope``, the standard ``json`` module), which alone words the errors.
-Both paths give the same events and the same reasons (``tests/unit/test_parse.py``), except
-that an integer of more than 4,300 digits in a field never read no longer fails the poll.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
-import msgspec
-
-from oracxpred.core.finish import halftime_of, odds_1x2, phase_of, score_of, status_text_of
+from oracxpred.core.envelope import raw_events_of, show_value
+from oracxpred.core.finish import (
+    halftime_of,
+    is_int,
+    odds_1x2,
+    phase_of,
+    score_of,
+    status_text_of,
+)
 from oracxpred.core.records import FeedEvent, ParseResult, Phase, Rejection
-from oracxpred.errors import FeedFormatError
 
 MAX_NAME_LENGTH = 500
 """Longest team or league name kept; the simulator's hostile names have 10,000 characters."""
@@ -45,7 +38,6 @@ MAX_ID = 2**63 - 1
 MAX_TIMESTAMP = 253402300799
 """9999-12-31T23:59:59Z: the last unix second a ``datetime`` can hold."""
 
-_WHAT = "Flux live"
 _OPTIONAL_INTS = (
     # (field, upper bound): absent or null means unknown.
     ("S", MAX_TIMESTAMP),
@@ -54,36 +46,6 @@ _OPTIONAL_INTS = (
     ("LI", MAX_ID),
     ("O1I", MAX_ID),
     ("O2I", MAX_ID),
-)
-
-
-EVENT_FIELDS = (
-    "I",
-    "O1",
-    "O2",
-    "L",
-    "LE",
-    "S",
-    "U",
-    "SI",
-    "LI",
-    "O1I",
-    "O2I",
-    "SC",
-    "E",
-    "F",
-    "GNS",
-)
-"""Every top-level field of an event that ``parse_event`` (and ``finish``) reads."""
-
-_BOM = b"\xef\xbb\xbf"
-_FastEvent = msgspec.defstruct("_FastEvent", [(key, Any, None) for key in EVENT_FIELDS], gc=False)
-_FAST_ENVELOPE = msgspec.json.Decoder(
-    msgspec.defstruct(
-        "_FastEnvelope",
-        [("Success", Any, msgspec.UNSET), ("Value", list[_FastEvent] | None, msgspec.UNSET)],
-        gc=False,
-    )
 )
 
 
@@ -96,7 +58,7 @@ class EventRejected(ValueError):
         self.event_id = event_id
 
 
-def parse_feed(payload: bytes) -> ParseResult:
+def parse_feed(payload: bytes | bytearray | memoryview) -> ParseResult:
     """Events and rejections of one feed answer, in input order.
 
     Raises only ``FeedFormatError`` (the envelope is wrong). A repeated ``I`` keeps its first
@@ -129,8 +91,8 @@ def parse_event(raw: Mapping[str, Any]) -> FeedEvent:
     if not isinstance(raw, Mapping):
         raise EventRejected(f"événement qui n'est pas un objet JSON ({type(raw).__name__})")
     event_id = raw.get("I")
-    if not _is_int(event_id) or not 0 < event_id <= MAX_ID:
-        raise EventRejected(f"identifiant I invalide ({_show(event_id)})")
+    if not is_int(event_id) or not 0 < event_id <= MAX_ID:
+        raise EventRejected(f"identifiant I invalide ({show_value(event_id)})")
     team1 = _name(raw, "O1", event_id)
     team2 = _name(raw, "O2", event_id)
     league = _league(raw, event_id)
@@ -166,96 +128,10 @@ def parse_event(raw: Mapping[str, Any]) -> FeedEvent:
         score=score,
         halftime=halftime_of(sc.get("PS")),
         status_text=status_text_of(sc),
-        game_state=game_state if _is_int(game_state) else None,
+        game_state=game_state if is_int(game_state) else None,
         odds=odds_1x2(raw.get("E")),
         updated_at=ints["U"],
     )
-
-
-def raw_events_of(payload: bytes, *, fast: bool = True) -> list[Any]:
-    """The raw events of a feed answer; ``FeedFormatError`` when it is not one.
-
-    ``fast=False`` forces the reference path (tests compare both)."""
-    events = _fast_events(payload) if fast else None
-    return _envelope(_decode(payload)) if events is None else events
-
-
-def _fast_events(payload: bytes) -> list[Any] | None:
-    """The events of the usual answer, each a dict of ``EVENT_FIELDS`` (None for an absent
-    field, which every reader treats like a missing one); None when the reference path must
-    decide (another shape, or anything it cannot decode: the error is worded there)."""
-    try:
-        # The typed decoder skips the fields it does not keep without checking their UTF-8:
-        # decoding the whole body first keeps "not UTF-8 anywhere" a failed poll.
-        payload.decode("utf-8")
-        envelope = _FAST_ENVELOPE.decode(payload.removeprefix(_BOM))
-    except (msgspec.DecodeError, ValueError, RecursionError):
-        return None
-    if envelope.Success is not msgspec.UNSET and envelope.Success is not True:
-        return None
-    if envelope.Value is msgspec.UNSET:
-        return None
-    if envelope.Value is None:
-        return []
-    asdict = msgspec.structs.asdict
-    return [asdict(event) for event in envelope.Value]
-
-
-def _decode(payload: bytes) -> Any:
-    if not payload.strip():
-        raise FeedFormatError(f"{_WHAT} : réponse vide")
-    if payload.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"<":
-        raise FeedFormatError(f"{_WHAT} : page HTML reçue au lieu de JSON")
-    try:
-        text = payload.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FeedFormatError(
-            f"{_WHAT} : réponse qui n'est pas de l'UTF-8 valide (octet {exc.start})"
-        ) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
-            raise FeedFormatError(
-                f"{_WHAT} : réponse tronquée (JSON incomplet après {len(payload)} octet(s))"
-            ) from None
-        raise FeedFormatError(
-            f"{_WHAT} : contenu qui n'est pas du JSON (ligne {exc.lineno}, colonne {exc.colno})"
-        ) from None
-    except RecursionError:
-        raise FeedFormatError(f"{_WHAT} : JSON trop profondément imbriqué") from None
-    except ValueError:  # e.g. an integer of more than 4300 digits
-        raise FeedFormatError(f"{_WHAT} : JSON illisible (nombre hors limites)") from None
-
-
-def _envelope(data: Any) -> list[Any]:
-    if not isinstance(data, dict):
-        raise FeedFormatError(
-            f"{_WHAT} : la réponse JSON n'est pas un objet ({type(data).__name__})"
-        )
-    if "Success" in data and data["Success"] is not True:
-        if data["Success"] is False:
-            error = data.get("Error")
-            error = _escape(error) if isinstance(error, str) else _show(error)
-            raise FeedFormatError(
-                f"{_WHAT} : le site a répondu Success:false "
-                f"(erreur : « {error} », code : {_show(data.get('ErrorCode'))})"
-            )
-        raise FeedFormatError(f"{_WHAT} : champ Success invalide ({_show(data['Success'])})")
-    if "Value" not in data:
-        raise FeedFormatError(
-            f"{_WHAT} : champ Value absent (ce n'est pas une réponse du flux live)"
-        )
-    value = data["Value"]
-    if value is None:
-        return []  # GetGameZip: the game has ended and left the feed (FEED.md §2)
-    if isinstance(value, list):
-        return value
-    if isinstance(value, dict):
-        if "I" not in value and isinstance(value.get("G"), list):
-            return value["G"]  # GetChampZip: one league object, its events in G
-        return [value]  # GetGameZip: one event
-    raise FeedFormatError(f"{_WHAT} : champ Value ni liste ni objet ({type(value).__name__})")
 
 
 def _name(raw: Mapping[str, Any], key: str, event_id: int) -> str:
@@ -292,40 +168,17 @@ def _checked_text(value: object, key: str, event_id: int, *, allow_empty: bool) 
 
 
 def _optional_int(raw: Mapping[str, Any], key: str, high: int, event_id: int) -> int | None:
-    value = raw.get(key)
+    value: object = raw.get(key)
     if value is None:
         return None
     if type(value) is int and 0 <= value <= high:
         return value  # the usual case, decided without the checks below
-    if not _is_int(value):
+    if not is_int(value):
         raise EventRejected(
-            f"champ {key} invalide : entier attendu, reçu {type(value).__name__} ({_show(value)})",
+            f"champ {key} invalide : entier attendu, reçu {type(value).__name__} "
+            f"({show_value(value)})",
             event_id,
         )
     if not 0 <= value <= high:
-        raise EventRejected(f"champ {key} hors limites ({_show(value)})", event_id)
+        raise EventRejected(f"champ {key} hors limites ({show_value(value)})", event_id)
     return value
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _show(value: object) -> str:
-    """A short, one-line view of a hostile value for a reason (containers by type only:
-    their repr could be huge or too deeply nested to print)."""
-    if isinstance(value, str):
-        text = repr(value[:40])
-    elif _is_int(value) and abs(value) >= 10**30:
-        text = "entier démesuré"
-    elif value is None or isinstance(value, int | float):
-        text = repr(value)
-    else:
-        text = type(value).__name__
-    return _escape(text, limit=50)
-
-
-def _escape(text: str, limit: int = 200) -> str:
-    """No control character can break the reason's line; long texts are cut."""
-    text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text[: limit + 1])
-    return text if len(text) <= limit else text[: limit - 1] + "…"

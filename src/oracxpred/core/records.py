@@ -16,7 +16,7 @@ class Outcome(StrEnum):
 
 
 class Phase(StrEnum):
-    """Where an event is in its life, from the feed's own signals (FEED.md §4)."""
+    """Where an event is in its life, from the feed's own signals (docs/feed.md §4)."""
 
     PREMATCH = "prematch"
     LIVE = "live"
@@ -34,9 +34,6 @@ class FinishSource(StrEnum):
 class Score:
     home: int
     away: int
-
-    def __str__(self) -> str:
-        return f"{self.home}-{self.away}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +97,8 @@ class ResultItem:
 
 @dataclass(frozen=True, slots=True)
 class FinishedMatch:
-    """A stored row. Field names are the CSV columns (see ``MATCH_COLUMNS``)."""
+    """A finished match as the stores keep it; ``cells`` maps it onto the CSV columns
+    (``MATCH_COLUMNS``)."""
 
     event_id: int
     collected_at: datetime  # UTC, aware

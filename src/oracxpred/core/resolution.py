@@ -3,7 +3,7 @@
 A match that left the feed without a finish seen is *pending* (``tracker.observe`` marks it).
 ``due_resolutions`` lists the requests to make now, with a back-off per match so that a slow
 results service is not hammered; ``apply_results`` saves what the answer holds (matched on the
-event id only, FEED.md §7) and gives up, once and loudly, on a match still unknown after
+event id only, docs/feed.md §7) and gives up, once and loudly, on a match still unknown after
 ``unresolved_after_s``: it is reported, then forgotten, never saved with a guessed score.
 """
 
@@ -15,8 +15,7 @@ from typing import NamedTuple
 
 from oracxpred.core.records import FinishedMatch, FinishSource, Phase, ResultItem
 from oracxpred.core.results import results_query_windows
-from oracxpred.core.state import TrackedMatch, utc
-from oracxpred.core.state_codec import TrackerState
+from oracxpred.core.state import TrackedMatch, TrackerState, utc
 from oracxpred.defaults import DEFAULT_UNRESOLVED_AFTER_S
 
 RETRY_DELAYS_S = (60, 120, 300, 600, 1800, 3600)
@@ -99,14 +98,15 @@ def apply_results(
     unresolved: list[Unresolved] = []
     for key in sorted(st.matches):
         match = st.matches[key]
-        if not match.pending or match.pending_since is None:
+        pending_since = match.pending_since
+        if not match.pending or pending_since is None:
             continue
-        item = by_id.get(key)
-        if item is not None:
+        found = by_id.get(key)
+        if found is not None:
             match = st.matches[key] = match.clone()
-            _resolve(match, item, now)
+            _resolve(match, found, now)
             resolved.append(match)
-        elif now - match.pending_since >= unresolved_after_s:
+        elif now - pending_since >= unresolved_after_s:
             unresolved.append(Unresolved(key, match.team1, match.team2, _label(match.start_time)))
             del st.matches[key]
         elif match.next_try is None or match.next_try <= now:

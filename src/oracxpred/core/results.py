@@ -1,7 +1,7 @@
 """The results service (``result/web/api/v3/games``): parse its answer, plan its windows. No I/O.
 
 A match that left the live feed without being seen finished is looked up here by its event id
-(results ``id`` = feed ``I``, FEED.md §7). Only the leading ``h:a`` of ``score`` is trusted;
+(results ``id`` = feed ``I``, docs/feed.md §7). Only the leading ``h:a`` of ``score`` is trusted;
 halves are read only from a ``(h1:a1,h2:a2)`` that adds up to it. An item we cannot read is
 rejected with a reason, never guessed. A body that is not a results object at all raises
 ``FeedFormatError``: it is a failed request, not "no results".
@@ -15,11 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from oracxpred.core.finish import is_int
 from oracxpred.core.records import Rejection, ResultItem, Score
 from oracxpred.errors import FeedFormatError
 
 WINDOW_STEP_S = 300
-"""``dateFrom``/``dateTo`` must be multiples of 300 s, else the service answers 400 (FEED.md §7)."""
+"""``dateFrom``/``dateTo`` must be multiples of 300 s, else the service answers 400
+(docs/feed.md §7)."""
 
 MAX_WINDOW_S = 86400
 """Longest window asked for: 2 days are accepted on Melbet, one client trusts only 1 day."""
@@ -52,7 +54,7 @@ def parse_results(payload: bytes) -> ResultsParse:
             f"Service de résultats : réponse JSON qui n'est pas un objet ({kind})"
         )
     count = data.get("count")
-    if count is not None and not _is_int(count):
+    if count is not None and not is_int(count):
         raise FeedFormatError(f"Service de résultats : « count » invalide ({count!r:.40})")
     raw_items = data.get("items")
     if raw_items is None:
@@ -107,19 +109,16 @@ def results_query_windows(
         by_league.setdefault(league_id, []).append(start)
     windows: list[tuple[int, int, int]] = []
     for league_id in sorted(by_league):
-        date_from: int | None = None
-        date_to = 0
-        for start in sorted(set(by_league[league_id])):
-            low = _floor(start - WINDOW_MARGIN_S)
+        first, *others = sorted(set(by_league[league_id]))
+        date_from, date_to = _floor(first - WINDOW_MARGIN_S), _ceil(first + WINDOW_MARGIN_S)
+        for start in others:
             high = _ceil(start + WINDOW_MARGIN_S)
-            if date_from is not None and high - date_from <= MAX_WINDOW_S:
+            if high - date_from <= MAX_WINDOW_S:
                 date_to = high
-                continue
-            if date_from is not None:
+            else:
                 windows.append((league_id, date_from, date_to))
-            date_from, date_to = low, high
-        if date_from is not None:
-            windows.append((league_id, date_from, date_to))
+                date_from, date_to = _floor(start - WINDOW_MARGIN_S), high
+        windows.append((league_id, date_from, date_to))
     return windows
 
 
@@ -131,19 +130,15 @@ def _ceil(t: int) -> int:
     return -(-t // WINDOW_STEP_S) * WINDOW_STEP_S
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _item(raw: Any) -> ResultItem | Rejection:
     if not isinstance(raw, dict):
         return Rejection(None, "résultat qui n'est pas un objet")
     event_id = raw.get("id")
-    if not _is_int(event_id) or event_id <= 0:
+    if not is_int(event_id) or event_id <= 0:
         return Rejection(None, f"identifiant de résultat invalide ({event_id!r:.30})")
     ids1, ids2 = raw.get("opp1Ids"), raw.get("opp2Ids")
     if not (isinstance(ids1, list) and isinstance(ids2, list) and len(ids1) == len(ids2) == 1):
-        # FEED.md §7: one id per side; doubles and multi-team entries are not matches we track.
+        # docs/feed.md §7: one id per side; doubles and multi-team entries are not matches we track.
         return Rejection(event_id, "il faut exactement un identifiant par équipe (opp1Ids/opp2Ids)")
     score_text = raw.get("score")
     if not isinstance(score_text, str) or not score_text.strip():
@@ -159,8 +154,8 @@ def _item(raw: Any) -> ResultItem | Rejection:
         team1=_text(raw.get("opp1")),
         team2=_text(raw.get("opp2")),
         league=_text(raw.get("champName")),
-        league_id=league_id if _is_int(league_id) else None,
-        start_time=start if _is_int(start) else None,
+        league_id=league_id if is_int(league_id) else None,
+        start_time=start if is_int(start) else None,
     )
 
 

@@ -1,15 +1,19 @@
-"""One tracked event id: everything the tracker knows about it, and its stored row. No I/O.
+"""The tracker's memory: one ``TrackedMatch`` per event id, gathered in a ``TrackerState``. No I/O.
 
-An entry lives from the first poll that lists the id until the store confirms the saved row,
-the match is reported unresolved, or (seen only pre-match) it is found withdrawn.
+The collector may run every minute as a daemon or every few minutes from cron, and a finished
+match stays in the live feed only seconds (docs/feed.md §6). So every event id ever seen is kept
+until it is saved, resolved or reported unresolved: an entry lives from the first poll that lists
+the id until the store confirms the saved match, the match is reported unresolved, or (seen only
+pre-match) it is found withdrawn. The store persists the state after each cycle
+(``state_codec``) so that a restart forgets nothing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 
-from oracxpred.core.outcome import outcome_of
+from oracxpred.core.finish import outcome_of
 from oracxpred.core.records import FinishedMatch, FinishSource, Odds1X2, Phase, Score
 
 NO_SCORE = Score(0, 0)
@@ -63,7 +67,7 @@ class TrackedMatch:
         return self.pending_since is not None and self.finish_source is None
 
     def to_finished_match(self) -> FinishedMatch:
-        """The row to store. ``collected_at`` is when the finish was established, so a row
+        """The match to store. ``collected_at`` is when the finish was established, so a match
         emitted again on a later cycle (store not confirmed yet) is identical."""
         if self.finish_source is None or self.finished_at is None:
             raise ValueError(f"le match {self.event_id} n'est pas terminé")
@@ -92,6 +96,20 @@ class TrackedMatch:
 
 
 _FIELDS = tuple(f.name for f in fields(TrackedMatch))
+
+
+@dataclass(slots=True)
+class TrackerState:
+    """Tracked matches by id, plus the ids the store confirmed (id → feed time last confirmed
+    or seen), kept a while so a saved match still listed in the feed is not emitted again."""
+
+    matches: dict[int, TrackedMatch] = field(default_factory=dict)
+    saved: dict[int, int] = field(default_factory=dict)
+
+    def copy(self) -> TrackerState:
+        """A new state sharing the entries: the tracker's functions never mutate the state they
+        are given, and clone an entry (``TrackedMatch.clone``) before changing it."""
+        return TrackerState(matches=dict(self.matches), saved=dict(self.saved))
 
 
 def utc(ts: int | None) -> datetime | None:

@@ -1,6 +1,6 @@
 """Match lifecycle across polls: which matches to save, which to resolve later. No I/O.
 
-A finished virtual match stays in the live feed only seconds (FEED.md §6), far less than the
+A finished virtual match stays in the live feed only seconds (docs/feed.md §6), far less than the
 polling interval, so most matches simply vanish. The tracker therefore remembers every event id
 (``TrackerState``) and decides, poll after poll:
 
@@ -23,11 +23,11 @@ The caller passes only successful polls to ``observe``: a failed poll must not m
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from oracxpred.core.records import FeedEvent, FinishedMatch, FinishSource, Odds1X2, Phase
+from oracxpred.core.finish import finish_status, is_open_prematch, usable_odds
+from oracxpred.core.records import FeedEvent, FinishedMatch, FinishSource, Phase
 from oracxpred.core.resolution import (
     PendingQuery,
     Resolution,
@@ -36,8 +36,7 @@ from oracxpred.core.resolution import (
     due_resolutions,
     mark_pending,
 )
-from oracxpred.core.state import TrackedMatch
-from oracxpred.core.state_codec import TrackerState
+from oracxpred.core.state import TrackedMatch, TrackerState
 
 __all__ = [
     "Observation",
@@ -59,13 +58,6 @@ KEEP_SAVED_S = 48 * 3600
 
 WITHDRAWN_AFTER_S = 1800
 """A pre-match-only event absent this long while its start is still ahead is dropped."""
-
-SETTLED_PRICE = 1.001
-"""The feed's "decided" price (FEED.md §5): a price at or below it is never stored."""
-
-PREMATCH_GAME_STATE = 128
-FINISHED_STATUS = "Terminé"
-"""Status stored for a feed finish whose label (``CPS``/``SC.I``) was empty."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,8 +171,8 @@ def _apply_snapshot(match: TrackedMatch, event: FeedEvent, now: int) -> None:
     if event.start_time is not None:
         match.start_time = event.start_time
     if event.phase is Phase.PREMATCH:
-        open_market = event.game_state in (PREMATCH_GAME_STATE, None)
-        if match.phase is Phase.PREMATCH and open_market and _usable(event.odds):
+        open_market = is_open_prematch(event.game_state)
+        if match.phase is Phase.PREMATCH and open_market and usable_odds(event.odds):
             if match.opening_odds is None:
                 match.opening_odds, match.opening_odds_at = event.odds, now
             match.odds, match.odds_at = event.odds, now
@@ -190,12 +182,5 @@ def _apply_snapshot(match: TrackedMatch, event: FeedEvent, now: int) -> None:
     else:
         match.phase = Phase.FINISHED
         match.score, match.halftime = event.score, event.halftime
-        match.status = event.status_text or FINISHED_STATUS
+        match.status = finish_status(event.status_text)
         match.finish_source, match.finished_at = FinishSource.FEED, now
-
-
-def _usable(odds: Odds1X2 | None) -> bool:
-    if odds is None:
-        return False
-    prices = (odds.home, odds.draw, odds.away)
-    return all(math.isfinite(p) and p > SETTLED_PRICE for p in prices)

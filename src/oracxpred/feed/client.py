@@ -26,13 +26,13 @@ RETRY_STATUSES = frozenset({429, *range(500, 600)})
 """Statuses worth another attempt inside the same cycle."""
 
 HEADERS = {
-    # A desktop browser's headers (FEED.md §1): the site answers browsers.
+    # A desktop browser's headers (docs/feed.md §1): the site answers browsers.
     "User-Agent": (
         "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
         f"Chrome/131.0 Safari/537.36 oracxpred/{__version__}"
     ),
     "Accept": "application/json, text/plain, */*",
-    # Only what httpx decodes without optional packages (FEED.md §1: no zstd/br).
+    # Only what httpx decodes without optional packages (docs/feed.md §1: no zstd/br).
     "Accept-Encoding": "gzip, deflate",
 }
 
@@ -55,20 +55,20 @@ class RetryPolicy:
         """Full-jitter exponential delay before attempt ``attempt + 1``."""
         if retry_after is not None:
             return min(retry_after, self.max_retry_after_s)
-        return self.backoff_s * (2**attempt) * rand()
+        return self.backoff_s * (2.0**attempt) * rand()
 
 
 def results_url_for(feed_url: str) -> str:
-    """The results service on the feed's host (FEED.md §7)."""
+    """The results service on the feed's host (docs/feed.md §7)."""
     parts = urlsplit(feed_url)
     return urlunsplit((parts.scheme, parts.netloc, defaults.RESULTS_PATH, "", ""))
 
 
 def results_params(feed_url: str, league_id: int, date_from: int, date_to: int) -> str:
-    """Query string in alphabetical order (the v3 endpoints reject other orders, FEED.md §7).
+    """Query string in alphabetical order (the v3 endpoints reject other orders, docs/feed.md §7).
 
     ``ref`` is the partner id when the feed URL has one, else its ``gr``: the right value for
-    1xbet.com is not confirmed (FEED.md §7)."""
+    1xbet.com is not confirmed (docs/feed.md §7)."""
     query = parse_qs(urlsplit(feed_url).query)
     ref = (query.get("partner") or query.get("ref") or query.get("gr") or ["1"])[0]
     params = {

@@ -17,7 +17,7 @@ from oracxpred.simulator.faults import FaultState
 from oracxpred.simulator.league import LeagueModel
 
 MAX_RESULTS_WINDOW_S = 2 * 86400
-"""The results service refuses longer windows (FEED.md §7)."""
+"""The results service refuses longer windows (docs/feed.md §7)."""
 
 
 def dumps(value: Any) -> bytes:

@@ -1,8 +1,8 @@
 """The simulated leagues and their team pools: static data, no logic, no I/O.
 
-Names, ids, countries and images are the ones real FIFA events carry (FEED.md §6, captures in
+Names, ids, countries and images are the ones real FIFA events carry (docs/feed.md §6, captures in
 ``shared/fixtures/1xbet``), so the simulator's events look like the site's. Timings per league come
-from FEED.md §6: a new match every 600 s, ``TS`` ending at 420 (5x5 Rush) or 360 (3x3/4x4), the
+from docs/feed.md §6: a new match every 600 s, ``TS`` ending at 420 (5x5 Rush) or 360 (3x3/4x4), the
 finished state seen at S + 500–690 s.
 """
 
@@ -128,10 +128,10 @@ SUPERLEAGUE_5X5 = LeagueSpec(
     phase_s=0,
     halves=1,
     game_seconds=420,
-    # Real capture: TS=342 at U-S=544, finished seen at S+670..690 (FEED.md §6).
+    # Real capture: TS=342 at U-S=544, finished seen at S+670..690 (docs/feed.md §6).
     kickoff_delay=(150, 210),
     finish_after=(670, 690),
-    goals_mean=7.4,  # ≈ 7.5 goals/match measured on 166 matches (FEED.md §6)
+    goals_mean=7.4,  # ≈ 7.5 goals/match measured on 166 matches (docs/feed.md §6)
     teams=SUPERLEAGUE_TEAMS,
 )
 

@@ -2,7 +2,7 @@
 
 ``FaultState`` decides, request by request, whether a fault applies (next N requests, or each
 with a seeded probability); the body transformers build the bad answers that ``server.py`` sends.
-The hostile values mirror FEED.md §8 (HTML instead of JSON, ``Success:false``, 406, 429…).
+The hostile values mirror docs/feed.md §8 (HTML instead of JSON, ``Success:false``, 406, 429…).
 """
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ def spoil_events(mode: str, events: list[dict[str, Any]]) -> list[dict[str, Any]
     """Feed events for the modes that keep a valid envelope (on deep copies)."""
     events = copy.deepcopy(events)
     if mode == "wrong_types":
-        spoilers = (("I", "abc"), ("O1", 12345), ("SC", []))
+        spoilers: tuple[tuple[str, object], ...] = (("I", "abc"), ("O1", 12345), ("SC", []))
         for event, (key, value) in zip(events, spoilers, strict=False):
             event[key] = value
     elif mode == "long_names":

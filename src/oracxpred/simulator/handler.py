@@ -117,7 +117,7 @@ class Handler(BaseHTTPRequestHandler):
             items = faults.spoil_items(plan.mode, items)
         value: dict[str, Any] = {"count": len(items)}
         if items and not (plan is not None and plan.mode == "no_value"):
-            value["items"] = items  # absent when count is 0 (FEED.md §7)
+            value["items"] = items  # absent when count is 0 (docs/feed.md §7)
         if plan is None:
             self._json(200, value)
         else:

@@ -24,10 +24,11 @@ DEFAULT_START_EPOCH = 1_780_590_000
 """2026-06-04 16:20 UTC, near the real captures; fixed so that runs are reproducible."""
 
 ANNOUNCE_LEAD = (4500, 4800)
-"""A match is listed 75–80 min before ``S`` ("Début dans 76 minutes" was seen, FEED.md §6)."""
+"""A match is listed 75–80 min before ``S`` ("Début dans 76 minutes" was seen, docs/feed.md §6)."""
 
 FINISHED_VISIBLE = (15, 70)
-"""Seconds the finished state stays before the event vanishes (MK 15–20 s / 55–70 s, FEED.md §6)."""
+"""Seconds the finished state stays before the event vanishes (MK 15–20 s / 55–70 s,
+docs/feed.md §6)."""
 
 ODDS_QUIET_S = 60
 """No price move in the first and last minute of pre-match, so a poller at ≤ 60 s intervals
@@ -54,7 +55,7 @@ class LeagueModel:
         self.leagues = resolve_leagues(leagues)
         self.unpublished_rate = unpublished_rate
         # 0-0 is near impossible in 5x5 Rush (≈ 7.5 goals): forced at this rate so that the
-        # ``FS:{}`` finished case is exercised (FEED.md §4).
+        # ``FS:{}`` finished case is exercised (docs/feed.md §4).
         self.scoreless_rate = scoreless_rate
         self.results_delay_s = results_delay_s
         self.keep_s = keep_s

@@ -13,6 +13,9 @@ from typing import Any
 from oracxpred.simulator.catalog import LeagueSpec, Team
 from oracxpred.simulator.pricing import prices_1x2
 
+Markets = tuple[list[Any], list[Any]]
+"""The ``E`` and ``AE`` entries of one snapshot (JSON objects)."""
+
 
 class Phase(StrEnum):
     HIDDEN = "hidden"  # not announced yet
@@ -61,7 +64,7 @@ class Match:
     keeps_markets: bool  # finished state lists every market blocked (2 of 16 real events)
     published: bool  # appears in the results service
     market_count: int  # ``EC`` before kick-off
-    cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+    cache: dict[tuple[object, ...], Markets] = field(default_factory=dict, repr=False)
 
     def phase(self, t: float) -> Phase:
         if t < self.announced_at:

@@ -1,8 +1,8 @@
 """Real-shaped JSON of the simulator: ``Get1x2_VZip`` events and results-service items. Pure.
 
 Shapes, key order and French texts follow the captures (``fifa_prematch_inplay_20.json``,
-``fifa_finished_16.json``, ``results_v3_games_excerpt.json``) and FEED.md §3–§5: zero scores are
-omitted from ``FS``/``PS``, ``GS`` is 128 before kick-off, absent in play and 1 when finished.
+``fifa_finished_16.json``, ``results_v3_games_excerpt.json``) and docs/feed.md §3–§5: zero scores
+are omitted from ``FS``/``PS``, ``GS`` is 128 before kick-off, absent in play and 1 when finished.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from oracxpred.simulator import pricing
-from oracxpred.simulator.match import Phase
+from oracxpred.simulator.match import Markets, Phase
 
 if TYPE_CHECKING:
     from oracxpred.simulator.catalog import LeagueSpec, Team
@@ -132,11 +132,11 @@ def _market_count(match: Match, phase: Phase, t: int) -> int:
     return max(19, int(match.market_count * (1 - 0.7 * progress)))
 
 
-def _markets(match: Match, phase: Phase, t: int) -> tuple[list[Any], list[Any]]:
-    """``E`` and ``AE`` for the phase (FEED.md §5); cached per pricing state."""
+def _markets(match: Match, phase: Phase, t: int) -> Markets:
+    """``E`` and ``AE`` for the phase (docs/feed.md §5); cached per pricing state."""
     if phase is Phase.PREMATCH:
         step = match.step_at(t)
-        key: tuple[Any, ...] = ("pre", step.at)
+        key: tuple[object, ...] = ("pre", step.at)
         if key not in match.cache:
             match.cache[key] = _priced(step.lam1, step.lam2, 0, 0, clock=None)
         return match.cache[key]
@@ -148,8 +148,8 @@ def _markets(match: Match, phase: Phase, t: int) -> tuple[list[Any], list[Any]]:
     return _priced_live(match, int(match.league.game_seconds * FREEZE_AT), all_blocked=True)
 
 
-def _priced_live(match: Match, clock: int, *, all_blocked: bool = False) -> Any:
-    key = ("live", clock, all_blocked)
+def _priced_live(match: Match, clock: int, *, all_blocked: bool = False) -> Markets:
+    key: tuple[object, ...] = ("live", clock, all_blocked)
     if key not in match.cache:
         match.cache.clear()  # pre-match prices are never needed again
         remaining = 1 - clock / match.league.game_seconds
@@ -170,13 +170,14 @@ def _priced(
     clock: int | None,
     game_seconds: int = 1,
     all_blocked: bool = False,
-) -> tuple[list[Any], list[Any]]:
+) -> Markets:
     live = clock is not None
-    late = live and clock >= 0.9 * game_seconds
+    late = clock is not None and clock >= 0.9 * game_seconds
     main, alternatives = pricing.book(lam1, lam2, home, away, alternatives=1 if live else 2)
+    decided = clock is not None and abs(home - away) >= 3 and clock >= game_seconds // 2
     entries = []
     for group, kind, line, probability in main:
-        if live and group in (1, 8) and abs(home - away) >= 3 and clock >= game_seconds // 2:
+        if decided and group in (1, 8):
             continue  # a decided 1X2 leaves ``E`` (fifa_inplay_late_1.json at 5-1)
         value, blocked = _live_price(probability) if live else (pricing.price(probability), False)
         blocked = blocked or all_blocked or late or (live and group == 1)

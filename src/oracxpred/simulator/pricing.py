@@ -2,7 +2,7 @@
 
 A bookmaker-like price is ``1 / (p * (1 + margin))`` rounded to 3 decimals, as the site shows them
 (2.275, 5.99, 1.064). The market list has the 14 entries of a real FIFA 5x5/3x3 event
-(FEED.md §5): 1X2 (G1), double chance (G8), handicap (G2), total (G17), team totals (G15, G62).
+(docs/feed.md §5): 1X2 (G1), double chance (G8), handicap (G2), total (G17), team totals (G15, G62).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ MARGIN = 0.07
 """Overround of every two- or three-way market (real 1X2 sums to ≈ 1.08)."""
 
 MIN_PRICE = 1.01
-MAX_PRICE = 30.0  # long shots are capped at 30 on the site (FEED.md §5)
-SETTLED_PRICE = 1.001  # a near-decided outcome in play (FEED.md §5)
+MAX_PRICE = 30.0  # long shots are capped at 30 on the site (docs/feed.md §5)
+SETTLED_PRICE = 1.001  # a near-decided outcome in play (docs/feed.md §5)
 NEAR_CERTAIN = 0.985
 
 

@@ -21,7 +21,7 @@ from oracxpred.simulator.handler import FEED_PATH, RESULTS_PATH, SimulatorServer
 from oracxpred.simulator.league import DEFAULT_START_EPOCH, LeagueModel
 
 FEED_QUERY = urlsplit(defaults.DEFAULT_FEED_URL).query
-"""The reference app's query string (SERVICE.md §1)."""
+"""The reference app's query string."""
 
 
 class SimulatorHandle:
@@ -32,7 +32,9 @@ class SimulatorHandle:
         self._thread = thread
         self._stopped = False
         self.sim = sim
-        self.host, self.port = server.server_address[:2]
+        host, self.port = server.server_address[:2]
+        # An AF_INET server's host is text; bytes are only for other address families.
+        self.host = host.decode() if isinstance(host, bytes | bytearray) else host
         self.url = f"http://{self.host}:{self.port}"
         self.feed_url = f"{self.url}{FEED_PATH}?{FEED_QUERY}"
         self.results_url = f"{self.url}{RESULTS_PATH}"

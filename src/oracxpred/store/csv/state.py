@@ -19,7 +19,7 @@ from typing import Any
 
 from oracxpred import messages
 from oracxpred.core.cells import format_utc, parse_utc
-from oracxpred.core.state_json import dumps_state, loads_state
+from oracxpred.core.state_codec import dumps_state, loads_state
 from oracxpred.errors import StoreCorrupted, StoreUnavailable
 from oracxpred.oserrors import os_reason
 from oracxpred.store.base import Heartbeat

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from oracxpred import messages
-from oracxpred.core.state_json import dumps_state, loads_state
+from oracxpred.core.state_codec import dumps_state, loads_state
 from oracxpred.logs import get_logger
 from oracxpred.store.base import Store
 

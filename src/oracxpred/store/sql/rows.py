@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from oracxpred.core.outcome import outcome_of
+from oracxpred.core.finish import outcome_of
 from oracxpred.core.records import FinishedMatch, FinishSource, Odds1X2, Outcome, Score
 from oracxpred.store.base import Heartbeat
 from oracxpred.store.sql.schema import INSERT_COLUMNS

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from oracxpred import messages
 from oracxpred.core.records import FinishedMatch
-from oracxpred.core.state_json import dumps_state, loads_state
+from oracxpred.core.state_codec import dumps_state, loads_state
 from oracxpred.errors import StoreCorrupted, StoreError
 from oracxpred.store.base import (
     Heartbeat,

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from oracxpred.core.outcome import outcome_of
+from oracxpred.core.finish import outcome_of
 from oracxpred.core.records import MATCH_COLUMNS, ORIGINAL_COLUMNS, FinishedMatch, Score
 
 TEXT_COLUMNS = ("league", "team1", "team2", "status")
