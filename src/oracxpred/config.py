@@ -1,4 +1,4 @@
-"""Settings of one run: flag > environment > ``.env`` > default (SERVICE.md §2)."""
+"""Settings of one run: flag > environment > ``.env`` > default (README, « Configuration »)."""
 
 from __future__ import annotations
 

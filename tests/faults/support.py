@@ -32,7 +32,7 @@ STOPPED = "Service de collecte arrêté"
 LINE = re.compile(
     r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] \[(DEBUG|INFO|WARNING|ERROR)\] \[COLLECTOR-SERVICE\] "
 )
-"""Every line the collector prints (SERVICE.md §4)."""
+"""Every line the collector prints (docs/operations.md §7)."""
 
 
 def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:

@@ -1,5 +1,5 @@
 """Every simulator fault mode against the real collector: one-shot exit codes, a daemon that
-stays alive, and not one match lost, altered or duplicated (SERVICE.md §1, FEED.md §8).
+stays alive, and not one match lost, altered or duplicated (docs/feed.md §8).
 
 Each case: a daemon polls a manual-clock simulator; when a match is about to finish, the fault
 is switched on for every request (feed and results service) for three simulated minutes, so

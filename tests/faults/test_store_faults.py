@@ -1,6 +1,7 @@
 """The store failing under the real collector: PostgreSQL killed, disk full, read-only CSV,
 a CSV edited by hand. Each time a clear French message, the right exit code or a daemon still
-alive, and nothing lost, altered or duplicated once the store is back (SERVICE.md §3).
+alive, and nothing lost, altered or duplicated once the store is back (docs/storage.md,
+« Panne de la base »).
 
 The machine's PostgreSQL is never touched: the kill happens on a private cluster (initdb in a
 temp folder, another port). Mounts (tmpfs, read-only bind) need root; ``need`` skips otherwise.

@@ -179,7 +179,7 @@ def _start_internal_collector(app: Flask, state: WebState, starter: Any) -> None
 
 
 def _ensure_logging(settings: Settings) -> None:
-    """Give the collector its log lines (SERVICE.md §4) when nothing configured logging.
+    """Give the collector its log lines (docs/operations.md §7) when nothing configured logging.
 
     Under gunicorn nobody calls ``setup_logging``: the internal collector's INFO lines (each
     saved match, each cycle) would be dropped and its warnings printed without the format. An
