@@ -34,7 +34,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (
     copy_synthetic_rows,
     median,
-    pg_database,
     pg_version,
     print_machine,
     print_table,
@@ -47,6 +46,7 @@ from oracxpred.collector.cycle import Collector
 from oracxpred.config import Settings
 from oracxpred.logs import setup_logging
 from oracxpred.store.factory import open_store
+from tests.support.databases import pg_database
 
 UNUSED_URL = "http://127.0.0.1:9/service-api/LiveFeed/Get1x2_VZip?sports=85&count=40"
 """The collector is given ``MemoryFeed``; this address is never contacted."""

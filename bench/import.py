@@ -25,7 +25,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (
-    pg_database,
     pg_version,
     print_machine,
     print_table,
@@ -35,6 +34,7 @@ from bench.common import (
 )
 from oracxpred.store.factory import open_sql
 from oracxpred.store.transfer.files import import_csv
+from tests.support.databases import pg_database
 
 
 def write_original_csv(path: Path, rows: int) -> None:

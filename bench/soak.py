@@ -30,9 +30,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import REPO, pg_database, print_machine, print_table, result_line
-from bench.verify import compare, csv_matches, sql_matches
+from bench.common import REPO, print_machine, print_table, result_line
 from oracxpred.simulator.server import start_simulator
+from tests.support.databases import pg_database
+from tests.support.verify import compare, csv_matches, sql_matches
 
 START_LINE = "Démarrage de la collecte..."
 FAIL_MARK = "[ERROR]"

@@ -18,12 +18,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench.drive import FAULT_ENV
-from bench.verify import Check, compare, csv_matches, sql_matches
-
 from tests.helpers import REPO, free_port, need, port_open, wait_until
 from tests.service.support import Proc
 from tests.service.support import clean_env as service_env
+from tests.support.drive import FAULT_ENV
+from tests.support.verify import Check, compare, csv_matches, sql_matches
 
 START = "Démarrage de la collecte..."
 SUCCESS = "Collecte terminée avec succès"

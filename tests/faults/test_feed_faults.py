@@ -11,7 +11,6 @@ every match finished by then must end up stored exactly once, as the simulator p
 from __future__ import annotations
 
 import pytest
-from bench.drive import FAST_FAULTS
 
 from oracxpred.simulator.server import start_simulator
 from tests.faults.support import (
@@ -26,6 +25,7 @@ from tests.faults.support import (
     step,
 )
 from tests.helpers import free_port, wait_until
+from tests.support.drive import FAST_FAULTS
 
 FAILING = {
     "refuse": "connexion interrompue par le serveur",

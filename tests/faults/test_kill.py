@@ -14,8 +14,6 @@ import time
 from contextlib import nullcontext
 
 import pytest
-from bench.common import pg_database
-from bench.verify import csv_matches
 
 from oracxpred.simulator.server import start_simulator
 from tests.faults.support import (
@@ -28,6 +26,8 @@ from tests.faults.support import (
     drain,
 )
 from tests.helpers import need, port_open, wait_until
+from tests.support.databases import pg_database
+from tests.support.verify import csv_matches
 
 CYCLES = 100
 KILLS = 12

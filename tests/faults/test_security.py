@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from bench.common import pg_database
-from bench.verify import Check
 
 from oracxpred.simulator.catalog import CONFERENCE_3X3, Team
 from oracxpred.simulator.server import start_simulator
@@ -33,6 +31,8 @@ from tests.faults.support import (
     step,
 )
 from tests.helpers import free_port, need, port_open, run_collector
+from tests.support.databases import pg_database
+from tests.support.verify import Check
 
 PASSWORD = "Mot-De-Passe-Tres-Secret-42"
 FAKE_LINE = "[2025-12-06 10:30:45] [INFO] [COLLECTOR-SERVICE] OK Match terminé sauvegardé: Faux"

@@ -14,8 +14,6 @@ import json
 import os
 
 import pytest
-from bench.drive import InProcess, RunStats
-from bench.verify import compare, csv_matches
 
 from oracxpred.config import Settings
 from oracxpred.simulator.server import start_simulator
@@ -35,6 +33,8 @@ from tests.faults.support import (
     step,
 )
 from tests.helpers import wait_until
+from tests.support.drive import InProcess, RunStats
+from tests.support.verify import compare, csv_matches
 
 
 def poll_in_process(sim, csv_path, *, minutes: int, until=None) -> None:
