@@ -87,9 +87,10 @@ def main() -> int:
     table = []
     speeds: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="oracxpred-import-") as tmp:
-        files = {"csv-v1 (25 col.)": Path(tmp) / "ours.csv", "origine (12 col.)": None}
+        ours = Path(tmp) / "ours.csv"
+        files = {"csv-v1 (25 col.)": ours, "origine (12 col.)": None}
         t0 = time.perf_counter()
-        write_synthetic_csv(files["csv-v1 (25 col.)"], rows)
+        write_synthetic_csv(ours, rows)
         original = Path(tmp) / "original.csv"
         write_original_csv(original, rows)
         files["origine (12 col.)"] = original

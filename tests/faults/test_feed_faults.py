@@ -63,7 +63,7 @@ def about_to_finish(sim, within: int = 150) -> bool:
     )
 
 
-def run_fault(sim, tmp_path, mode: str) -> tuple[object, tuple[int, str]]:
+def run_fault(sim, tmp_path, mode: str) -> tuple[Collector, tuple[int, str]]:
     """Drive the daemon through the fault; returns (daemon, one-shot result)."""
     env = MODE_ENV.get(mode)
     proc = daemon(sim, tmp_path / "m.csv", "-v", env=env)

@@ -158,9 +158,13 @@ def test_password_is_never_logged_nor_stored(pg_run, tmp_path):
         beats = conn.execute(
             "SELECT coalesce(string_agg(error, ''), '') FROM heartbeats"
         ).fetchone()
-        state = conn.execute("SELECT coalesce(string_agg(state, ''), '') FROM tracking_state")
+        state = conn.execute(
+            "SELECT coalesce(string_agg(state, ''), '') FROM tracking_state"
+        ).fetchone()
+        assert beats is not None
+        assert state is not None
         assert PASSWORD not in beats[0]
-        assert PASSWORD not in state.fetchone()[0]
+        assert PASSWORD not in state[0]
     tested = run_collector("--test-db", "-v", env={"DATABASE_URL": pg_run.url})
     assert tested.returncode == 0, tested.stdout + tested.stderr
     assert "***" in tested.stdout

@@ -91,13 +91,14 @@ class Proc:
         self.popen.stdout.close()
         return code
 
-    def stop(self) -> None:
+    def stop(self) -> int:
         """Kill if still running, reap, and print the output (pytest shows it on failure)."""
         if self.popen.poll() is None:
             self.popen.kill()
-        self.wait()
+        code = self.wait()
         print(f"----- pid {self.pid}, code {self.popen.returncode}, last lines:")
         print("\n".join(self.lines[-60:]))
+        return code
 
 
 def collector(*args: str, env: dict[str, str] | None = None) -> Proc:

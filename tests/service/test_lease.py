@@ -194,7 +194,9 @@ def test_postgres_lease_is_freed_when_the_holder_is_killed(tmp_path, pg_url):
             os.kill(child.pid, signal.SIGKILL)
             child.wait()
             wait_until(lease.ensure, timeout=30, what="advisory lock freed by the server")
-            assert lease.holder().pid == os.getpid()
+            holder = lease.holder()
+            assert holder is not None
+            assert holder.pid == os.getpid()
     finally:
         child.stop()
 
@@ -240,7 +242,9 @@ def test_mariadb_lease_one_holder_and_takeover_after_kill_9(tmp_path):
                 os.kill(child.pid, signal.SIGKILL)
                 child.wait()
                 wait_until(lease.ensure, timeout=30, what="GET_LOCK freed by the server")
-                assert describe_holder(settings(tmp_path, url))["pid"] == os.getpid()
+                described = describe_holder(settings(tmp_path, url))
+                assert described is not None
+                assert described["pid"] == os.getpid()
         finally:
             child.stop()
 
@@ -277,6 +281,8 @@ def test_postgres_lease_survives_an_outage_on_the_local_lock_then_returns(
             assert "le bail de collecte y est repris" in logs.text
             b.release()
             assert a.ensure()
-            assert a.holder().mechanism == "postgresql"
+            holder = a.holder()
+            assert holder is not None
+            assert holder.mechanism == "postgresql"
     finally:
         proxy.cut()

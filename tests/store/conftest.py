@@ -142,15 +142,15 @@ SQL_BACKENDS = [
 @pytest.fixture(params=["csv", *SQL_BACKENDS])
 def store(request: pytest.FixtureRequest) -> Store:
     """Every backend, each through its own fixture."""
-    return request.getfixturevalue(f"{request.param}_store")  # type: ignore[no-any-return]
+    return request.getfixturevalue(f"{request.param}_store")
 
 
 @pytest.fixture(params=SQL_BACKENDS)
 def sql_store(request: pytest.FixtureRequest) -> SqlStore:
-    return request.getfixturevalue(f"{request.param}_store")  # type: ignore[no-any-return]
+    return request.getfixturevalue(f"{request.param}_store")
 
 
 @pytest.fixture(params=SQL_BACKENDS)
 def sql_url(request: pytest.FixtureRequest) -> str:
     """A fresh, empty database URL of each SQL backend."""
-    return request.getfixturevalue(f"{request.param}_url")  # type: ignore[no-any-return]
+    return request.getfixturevalue(f"{request.param}_url")

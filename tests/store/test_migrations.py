@@ -89,7 +89,8 @@ def test_upgrade_leaves_another_apps_alembic_version_alone(sqlite_url: str) -> N
         assert store.upgrade() == store.upgrade() == head_revision()
     engine = sa.create_engine(sqlite_url)
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT * FROM alembic_version").all() == [("ae1027a6acf",)]
+        rows = conn.exec_driver_sql("SELECT * FROM alembic_version").all()
+        assert [tuple(row) for row in rows] == [("ae1027a6acf",)]
     engine.dispose()
 
 

@@ -50,6 +50,7 @@ def test_bad_urls_are_config_errors_without_password(raw: str) -> None:
 def test_postgresql_connections_are_bounded_in_time(postgresql_store: SqlStore) -> None:
     with postgresql_store.engine.connect() as conn:
         driver = conn.connection.driver_connection
+        assert driver is not None
         assert driver.info.get_parameters()["connect_timeout"] == str(CONNECT_TIMEOUT_S)
         assert conn.exec_driver_sql("SHOW statement_timeout").scalar() == "1min"
         assert conn.exec_driver_sql("SHOW lock_timeout").scalar() == "15s"

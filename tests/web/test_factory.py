@@ -173,7 +173,7 @@ class TestInternalCollector:
         assert handle.stopped == 1
 
     def test_failing_status_is_shown_not_fatal(self, clean_env: Path) -> None:
-        class Broken(self.Handle):
+        class Broken(TestInternalCollector.Handle):
             def status(self) -> dict[str, Any]:
                 raise RuntimeError("postgresql://u:secret@h/db ne répond plus")
 

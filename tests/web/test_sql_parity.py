@@ -193,7 +193,7 @@ def csv_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient
         yield _app_client(store, Settings(csv_path=path))
 
 
-Answer = tuple[int, str, str | None, str]
+Answer = tuple[int, str | None, str | None, str]
 
 
 def _answer(client: FlaskClient, url: str) -> Answer:
