@@ -6,7 +6,8 @@ Production, one line::
     gunicorn --workers 2 --bind 0.0.0.0:8000 'oracxpred.web:create_app()'
 
 Settings come from the environment and ``.env`` exactly as for the collector (``DATABASE_URL``
-set → that database, else the CSV file), plus two web-only variables:
+set → that database, else the CSV file), plus two web-only variables read by
+``config.load_web_settings``:
 
 * ``ORACXPRED_HEALTH_MAX_AGE``: seconds after which ``/health`` calls the last successful
   collection stale (default 3 × the collector interval + 2 min);
