@@ -1,5 +1,5 @@
-"""What every benchmark shares: the machine's description, tables, RESULT lines, medians,
-throwaway PostgreSQL databases and fast synthetic match rows.
+"""What every benchmark shares: the machine's description, tables, RESULT lines, medians
+and fast synthetic match rows (throwaway databases come from ``tests.support.databases``).
 
 Synthetic rows are written without ``FinishedMatch`` objects (a million of them would cost
 more than the benchmark itself); their event ids are small (1..M) and their leagues are named
@@ -13,11 +13,10 @@ import contextlib
 import csv
 import os
 import platform
-import secrets
 import statistics
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -99,21 +98,6 @@ def result_line(**values: Any) -> str:
 
 def median(values: Sequence[float]) -> float:
     return float(statistics.median(values)) if values else float("nan")
-
-
-@contextlib.contextmanager
-def pg_database(prefix: str = "oracxpred_bench") -> Iterator[str]:
-    """A fresh database on the local server, dropped afterwards; yields its URL."""
-    import psycopg
-
-    name = f"{prefix}_{secrets.token_hex(4)}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def synthetic_row(n: int) -> list[str]:

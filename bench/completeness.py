@@ -30,8 +30,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import pg_database, pg_version, print_machine, print_table, result_line
-from bench.drive import (
+from bench.common import pg_version, print_machine, print_table, result_line
+from oracxpred.config import Settings
+from oracxpred.logs import setup_logging
+from oracxpred.simulator.server import start_simulator
+from tests.support.databases import pg_database
+from tests.support.drive import (
     FAULT_BACKOFF_S,
     FAULT_ENV,
     FAULT_RETRIES,
@@ -40,10 +44,7 @@ from bench.drive import (
     OneShot,
     run,
 )
-from bench.verify import Check
-from oracxpred.config import Settings
-from oracxpred.logs import setup_logging
-from oracxpred.simulator.server import start_simulator
+from tests.support.verify import Check
 
 
 @contextmanager

@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -34,7 +35,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (
     copy_synthetic_rows,
     median,
-    pg_database,
     pg_version,
     print_machine,
     print_table,
@@ -47,6 +47,7 @@ from oracxpred.collector.cycle import Collector
 from oracxpred.config import Settings
 from oracxpred.logs import setup_logging
 from oracxpred.store.factory import open_store
+from tests.support.databases import pg_database
 
 UNUSED_URL = "http://127.0.0.1:9/service-api/LiveFeed/Get1x2_VZip?sports=85&count=40"
 """The collector is given ``MemoryFeed``; this address is never contacted."""
@@ -155,6 +156,9 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="petite série (moins d'une minute)")
     parser.add_argument("--no-pg", action="store_true", help="sans PostgreSQL")
     args = parser.parse_args()
+    sizes_e: tuple[int, ...]
+    sizes_m: tuple[int, ...]
+    plan: dict[int, tuple[int, int]]
     if args.quick:
         sizes_e, sizes_m, naive_polls = (40, 1000), (10_000, 50_000), 1
         plan = {40: (2, 4), 1000: (2, 4)}
@@ -162,7 +166,7 @@ def main() -> int:
         sizes_e, sizes_m, naive_polls = (40, 1000, 10_000), (10_000, 100_000, 1_000_000), 2
         plan = {40: (3, 10), 1000: (3, 10), 10_000: (2, 5)}  # (warm-up, timed) cycles
     backends = ["csv"] if args.no_pg or pg_version() is None else ["csv", "postgresql"]
-    setup_logging(stream=_Null())  # the real log lines are formatted, then dropped
+    setup_logging(stream=cast(TextIO, _Null()))  # the real log lines are formatted, then dropped
     print_machine()
     cycles = ", ".join(f"E={e} : {w} de chauffe + {n} mesurés" for e, (w, n) in plan.items())
     print(f"Cycles (médiane des mesurés) : {cycles} ; naïf : {naive_polls} par cas")

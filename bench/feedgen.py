@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Sequence
 
 from oracxpred.feed.client import FeedResponse
 from oracxpred.simulator import payload
@@ -92,7 +91,3 @@ class MemoryFeed:
 
     def close(self) -> None:
         """Nothing to release."""
-
-
-def leagues_of(series: FeedSeries) -> Sequence[int]:
-    return [spec.league_id for spec in series.model.leagues]

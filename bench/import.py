@@ -25,7 +25,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (
-    pg_database,
     pg_version,
     print_machine,
     print_table,
@@ -35,6 +34,7 @@ from bench.common import (
 )
 from oracxpred.store.factory import open_sql
 from oracxpred.store.transfer.files import import_csv
+from tests.support.databases import pg_database
 
 
 def write_original_csv(path: Path, rows: int) -> None:
@@ -87,9 +87,10 @@ def main() -> int:
     table = []
     speeds: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="oracxpred-import-") as tmp:
-        files = {"csv-v1 (25 col.)": Path(tmp) / "ours.csv", "origine (12 col.)": None}
+        ours = Path(tmp) / "ours.csv"
+        files = {"csv-v1 (25 col.)": ours, "origine (12 col.)": None}
         t0 = time.perf_counter()
-        write_synthetic_csv(files["csv-v1 (25 col.)"], rows)
+        write_synthetic_csv(ours, rows)
         original = Path(tmp) / "original.csv"
         write_original_csv(original, rows)
         files["origine (12 col.)"] = original

@@ -26,13 +26,15 @@ import threading
 import time
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import REPO, pg_database, print_machine, print_table, result_line
-from bench.verify import compare, csv_matches, sql_matches
+from bench.common import REPO, print_machine, print_table, result_line
 from oracxpred.simulator.server import start_simulator
+from tests.support.databases import pg_database
+from tests.support.verify import compare, csv_matches, sql_matches
 
 START_LINE = "Démarrage de la collecte..."
 FAIL_MARK = "[ERROR]"
@@ -154,7 +156,7 @@ def main() -> int:
         while daemon.cycles < 2 and daemon.popen.poll() is None and time.monotonic() < wait_first:
             time.sleep(0.01)
         watched_from = sim.now()  # what was announced before the first poll is not required
-        samples = []
+        samples: list[list[Any]] = []
         marks = sorted({100, *(cycles * k // 10 for k in range(1, 11))})
         next_mark = 0
         while daemon.cycles < cycles and daemon.popen.poll() is None:

@@ -1,10 +1,10 @@
-"""Settings of one run: flag > environment > ``.env`` > default (SERVICE.md §2)."""
+"""Settings of one run: flag > environment > ``.env`` > default (README, « Configuration »)."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,6 +26,15 @@ ENV_NAMES: dict[str, str] = {
     "metrics_port": "ORACXPRED_METRICS_PORT",
 }
 """Environment variable of each setting."""
+
+WEB_ENV_NAMES: dict[str, str] = {
+    "health_max_age_s": "ORACXPRED_HEALTH_MAX_AGE",
+    "internal_collector": "ORACXPRED_INTERNAL_COLLECTOR",
+}
+"""Environment variable of each web-only setting."""
+
+_TRUE = {"1", "true", "yes", "oui", "on"}
+_FALSE = {"", "0", "false", "no", "non", "off"}
 
 SQL_SCHEMES = (
     "postgresql",
@@ -52,7 +61,6 @@ class Settings:
     max_body_bytes: int = defaults.DEFAULT_MAX_BODY_BYTES
     unresolved_after_s: float = defaults.DEFAULT_UNRESOLVED_AFTER_S
     metrics_port: int | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def spool_path(self) -> Path:
@@ -166,3 +174,64 @@ def load_settings(
             raise ConfigError(f"Port des métriques invalide « {port} ».")
         values["metrics_port"] = port
     return Settings(**values)
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """What only the web application reads, beside the collector's ``Settings``."""
+
+    health_max_age_s: float | None = None  # None: ``default_health_max_age_s``
+    internal_collector: bool = False
+
+
+def default_health_max_age_s(settings: Settings) -> float:
+    """Three collector intervals plus two minutes: one slow or missed cycle is not an alert."""
+    return 3 * settings.interval_min * 60 + 120
+
+
+def parse_flag(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ConfigError(f"{name} invalide « {raw} » : 1 (activé) ou 0 (désactivé) attendu.")
+
+
+def parse_seconds(name: str, raw: str) -> float:
+    try:
+        value = float(raw.strip().replace(",", "."))
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value == float("inf"):
+        raise ConfigError(f"{name} invalide « {raw} » : un nombre de secondes positif attendu.")
+    return value
+
+
+def load_web_settings(
+    given: Mapping[str, Any],
+    environ: Mapping[str, str],
+    dotenv: Mapping[str, str] | None = None,
+) -> WebSettings:
+    """Same precedence as ``load_settings``: ``given`` (None = absent) > environment > ``.env``.
+
+    An empty environment value falls through to ``.env``; a blank one means "not set".
+    """
+    dotenv = dotenv or {}
+
+    def raw(name: str) -> str:
+        env_name = WEB_ENV_NAMES[name]
+        return environ.get(env_name) or dotenv.get(env_name) or ""
+
+    max_age = given.get("health_max_age_s")
+    if max_age is None:
+        text = raw("health_max_age_s")
+        if text.strip():
+            max_age = parse_seconds(WEB_ENV_NAMES["health_max_age_s"], text)
+    internal = given.get("internal_collector")
+    if internal is None:
+        internal = parse_flag(WEB_ENV_NAMES["internal_collector"], raw("internal_collector"))
+    return WebSettings(
+        health_max_age_s=None if max_age is None else float(max_age),
+        internal_collector=bool(internal),
+    )

@@ -4,10 +4,10 @@ DEFAULT_FEED_URL = (
     "https://1xbet.com/service-api/LiveFeed/Get1x2_VZip?sports=85&count=40&lng=fr"
     "&gr=285&mode=4&country=96&getEmpty=true&virtualSports=true&noFilterBlockEvent=true"
 )
-"""The reference app's feed URL (FEED.md §1)."""
+"""The reference app's feed URL (docs/feed.md §1)."""
 
 RESULTS_PATH = "/service-api/result/web/api/v3/games"
-"""Path of the results service on the feed's host (FEED.md §7)."""
+"""Path of the results service on the feed's host (docs/feed.md §7)."""
 
 DEFAULT_CSV_PATH = "data/matches.csv"
 """Embedded store used when no DATABASE_URL is set."""
@@ -19,7 +19,7 @@ MIN_SAFE_INTERVAL_MIN = 0.25
 """Below this the site may block us: accepted, with a WARNING."""
 
 DEFAULT_TIMEOUT_S = 10.0
-"""Per-request timeout; FEED.md §8 measured p99 ≈ 2 s with 4–16 s spikes."""
+"""Per-request timeout; docs/feed.md §8 measured p99 ≈ 2 s with 4–16 s spikes."""
 
 DEFAULT_RETRIES = 3
 """Attempts after the first one, for transient feed failures."""

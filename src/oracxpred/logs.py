@@ -1,4 +1,4 @@
-"""Log format of SERVICE.md §4, file rotation, secret masking and feed-value escaping."""
+"""Log format of docs/operations.md §7, file rotation, secret masking and feed-value escaping."""
 
 from __future__ import annotations
 

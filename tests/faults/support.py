@@ -18,12 +18,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench.drive import FAULT_ENV
-from bench.verify import Check, compare, csv_matches, sql_matches
-
 from tests.helpers import REPO, free_port, need, port_open, wait_until
 from tests.service.support import Proc
 from tests.service.support import clean_env as service_env
+from tests.support.drive import FAULT_ENV
+from tests.support.verify import Check, compare, csv_matches, sql_matches
 
 START = "Démarrage de la collecte..."
 SUCCESS = "Collecte terminée avec succès"
@@ -32,7 +31,7 @@ STOPPED = "Service de collecte arrêté"
 LINE = re.compile(
     r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] \[(DEBUG|INFO|WARNING|ERROR)\] \[COLLECTOR-SERVICE\] "
 )
-"""Every line the collector prints (SERVICE.md §4)."""
+"""Every line the collector prints (docs/operations.md §7)."""
 
 
 def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:

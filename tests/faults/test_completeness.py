@@ -8,12 +8,19 @@ minutes with faults off until the matches that left the feed unseen are resolved
 from __future__ import annotations
 
 import pytest
-from bench.drive import FAULT_BACKOFF_S, FAULT_ENV, FAULT_RETRIES, FAULT_TIMEOUT_S, OneShot, run
-from bench.drive import InProcess as InProcessPoller
 
 from oracxpred.config import Settings
 from oracxpred.simulator.server import start_simulator
 from tests.helpers import need, port_open
+from tests.support.drive import (
+    FAULT_BACKOFF_S,
+    FAULT_ENV,
+    FAULT_RETRIES,
+    FAULT_TIMEOUT_S,
+    OneShot,
+    run,
+)
+from tests.support.drive import InProcess as InProcessPoller
 
 
 def settings_for(sim, tmp_path, database_url=None, faults=False) -> Settings:
@@ -48,7 +55,7 @@ def test_one_simulated_hour_in_process_stores_every_match_once(tmp_path):
 @pytest.mark.postgres
 def test_one_simulated_hour_in_process_on_postgresql(tmp_path):
     need(port_open("127.0.0.1", 5432), "PostgreSQL absent sur 127.0.0.1:5432")
-    from bench.common import pg_database
+    from tests.support.databases import pg_database
 
     with start_simulator(seed=42) as sim, pg_database("oracxpred_faults") as url:
         settings = settings_for(sim, tmp_path, database_url=url)

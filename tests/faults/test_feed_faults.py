@@ -1,5 +1,5 @@
 """Every simulator fault mode against the real collector: one-shot exit codes, a daemon that
-stays alive, and not one match lost, altered or duplicated (SERVICE.md §1, FEED.md §8).
+stays alive, and not one match lost, altered or duplicated (docs/feed.md §8).
 
 Each case: a daemon polls a manual-clock simulator; when a match is about to finish, the fault
 is switched on for every request (feed and results service) for three simulated minutes, so
@@ -11,7 +11,6 @@ every match finished by then must end up stored exactly once, as the simulator p
 from __future__ import annotations
 
 import pytest
-from bench.drive import FAST_FAULTS
 
 from oracxpred.simulator.server import start_simulator
 from tests.faults.support import (
@@ -26,6 +25,7 @@ from tests.faults.support import (
     step,
 )
 from tests.helpers import free_port, wait_until
+from tests.support.drive import FAST_FAULTS
 
 FAILING = {
     "refuse": "connexion interrompue par le serveur",
@@ -63,7 +63,7 @@ def about_to_finish(sim, within: int = 150) -> bool:
     )
 
 
-def run_fault(sim, tmp_path, mode: str) -> tuple[object, tuple[int, str]]:
+def run_fault(sim, tmp_path, mode: str) -> tuple[Collector, tuple[int, str]]:
     """Drive the daemon through the fault; returns (daemon, one-shot result)."""
     env = MODE_ENV.get(mode)
     proc = daemon(sim, tmp_path / "m.csv", "-v", env=env)

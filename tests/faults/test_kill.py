@@ -12,10 +12,9 @@ import json
 import random
 import time
 from contextlib import nullcontext
+from functools import partial
 
 import pytest
-from bench.common import pg_database
-from bench.verify import csv_matches
 
 from oracxpred.simulator.server import start_simulator
 from tests.faults.support import (
@@ -28,9 +27,16 @@ from tests.faults.support import (
     drain,
 )
 from tests.helpers import need, port_open, wait_until
+from tests.support.databases import pg_database
+from tests.support.verify import csv_matches
 
 CYCLES = 100
 KILLS = 12
+
+
+def more_starts(proc, seen: int) -> bool:
+    """Whether ``proc`` began a cycle since it had begun ``seen``."""
+    return proc.count(START) > seen
 
 
 def assert_files_parse(csv_path) -> None:
@@ -72,7 +78,7 @@ def test_sigkill_at_random_points_then_restart_loses_nothing(backend, tmp_path):
                     cycle_after(proc)
                     continue
                 started = proc.count(START)
-                wait_until(lambda n=started, p=proc: p.count(START) > n, what="un cycle")
+                wait_until(partial(more_starts, proc, started), what="un cycle")
                 time.sleep(rng.uniform(0.0, 0.06))  # the seeded kill point inside the cycle
                 proc.kill()
                 assert_files_parse(csv_path)

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from bench.common import pg_database
-from bench.verify import Check
 
 from oracxpred.simulator.catalog import CONFERENCE_3X3, Team
 from oracxpred.simulator.server import start_simulator
@@ -33,6 +31,8 @@ from tests.faults.support import (
     step,
 )
 from tests.helpers import free_port, need, port_open, run_collector
+from tests.support.databases import pg_database
+from tests.support.verify import Check
 
 PASSWORD = "Mot-De-Passe-Tres-Secret-42"
 FAKE_LINE = "[2025-12-06 10:30:45] [INFO] [COLLECTOR-SERVICE] OK Match terminé sauvegardé: Faux"
@@ -158,9 +158,13 @@ def test_password_is_never_logged_nor_stored(pg_run, tmp_path):
         beats = conn.execute(
             "SELECT coalesce(string_agg(error, ''), '') FROM heartbeats"
         ).fetchone()
-        state = conn.execute("SELECT coalesce(string_agg(state, ''), '') FROM tracking_state")
+        state = conn.execute(
+            "SELECT coalesce(string_agg(state, ''), '') FROM tracking_state"
+        ).fetchone()
+        assert beats is not None
+        assert state is not None
         assert PASSWORD not in beats[0]
-        assert PASSWORD not in state.fetchone()[0]
+        assert PASSWORD not in state[0]
     tested = run_collector("--test-db", "-v", env={"DATABASE_URL": pg_run.url})
     assert tested.returncode == 0, tested.stdout + tested.stderr
     assert "***" in tested.stdout

@@ -1,6 +1,7 @@
 """The store failing under the real collector: PostgreSQL killed, disk full, read-only CSV,
 a CSV edited by hand. Each time a clear French message, the right exit code or a daemon still
-alive, and nothing lost, altered or duplicated once the store is back (SERVICE.md §3).
+alive, and nothing lost, altered or duplicated once the store is back (docs/storage.md,
+« Panne de la base »).
 
 The machine's PostgreSQL is never touched: the kill happens on a private cluster (initdb in a
 temp folder, another port). Mounts (tmpfs, read-only bind) need root; ``need`` skips otherwise.
@@ -13,8 +14,6 @@ import json
 import os
 
 import pytest
-from bench.drive import InProcess, RunStats
-from bench.verify import compare, csv_matches
 
 from oracxpred.config import Settings
 from oracxpred.simulator.server import start_simulator
@@ -34,6 +33,8 @@ from tests.faults.support import (
     step,
 )
 from tests.helpers import wait_until
+from tests.support.drive import InProcess, RunStats
+from tests.support.verify import compare, csv_matches
 
 
 def poll_in_process(sim, csv_path, *, minutes: int, until=None) -> None:

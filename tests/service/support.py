@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from bench.common import pg_database
-
 from tests.helpers import REPO, need, port_open
+from tests.support.databases import mariadb_database as throwaway_mariadb
+from tests.support.databases import pg_database
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 MARIA_HOST = "127.0.0.1"
@@ -31,18 +30,8 @@ def postgres_database() -> Iterator[str]:
 def mariadb_database() -> Iterator[str]:
     """A fresh MariaDB database for one test, dropped afterwards; yields its URL."""
     need(port_open(MARIA_HOST, 3306), "MariaDB absent sur 127.0.0.1:3306")
-    import pymysql
-
-    name = f"oracxpred_svc_{secrets.token_hex(4)}"
-    conn = pymysql.connect(host=MARIA_HOST, user="root", autocommit=True)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
-        yield f"mysql+pymysql://root@{MARIA_HOST}:3306/{name}"
-    finally:
-        with conn.cursor() as cur:
-            cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
-        conn.close()
+    with throwaway_mariadb("oracxpred_svc") as url:
+        yield url
 
 
 def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -102,13 +91,14 @@ class Proc:
         self.popen.stdout.close()
         return code
 
-    def stop(self) -> None:
+    def stop(self) -> int:
         """Kill if still running, reap, and print the output (pytest shows it on failure)."""
         if self.popen.poll() is None:
             self.popen.kill()
-        self.wait()
+        code = self.wait()
         print(f"----- pid {self.pid}, code {self.popen.returncode}, last lines:")
         print("\n".join(self.lines[-60:]))
+        return code
 
 
 def collector(*args: str, env: dict[str, str] | None = None) -> Proc:

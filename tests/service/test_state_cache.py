@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -56,7 +57,7 @@ class Spy:
         self.loads = 0
         original = store.load_tracking
 
-        def load_tracking() -> object:
+        def load_tracking() -> dict[str, Any] | None:
             self.loads += 1
             return original()
 

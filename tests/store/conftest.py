@@ -9,8 +9,6 @@ skips its tests; under CI it fails them (``tests.helpers.need``).
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -25,13 +23,7 @@ from oracxpred.store.base import Store
 from oracxpred.store.sql.engine import make_engine, normalize_url
 from oracxpred.store.sql.store import SqlStore
 from tests.helpers import need, port_open
-
-PG_ADMIN_URL = os.environ.get(
-    "ORACXPRED_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
-MARIADB_ADMIN_URL = os.environ.get(
-    "ORACXPRED_TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/mysql"
-)
+from tests.support.databases import MARIADB_ADMIN_URL, PG_ADMIN_URL, throwaway_database
 
 BASE_TIME = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -84,25 +76,19 @@ def mariadb_admin() -> Iterator[sa.Engine]:
     engine.dispose()
 
 
-def _fresh_database(admin: sa.Engine, drop_force: str) -> Iterator[str]:
-    name = f"oracx_test_{secrets.token_hex(5)}"
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"CREATE DATABASE {name}")
-    try:
-        yield admin.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}{drop_force}")
+def _fresh_database(admin: sa.Engine) -> Iterator[str]:
+    with throwaway_database(admin, "oracx_test") as url:
+        yield url
 
 
 @pytest.fixture
 def postgresql_url(pg_admin: sa.Engine) -> Iterator[str]:
-    yield from _fresh_database(pg_admin, " WITH (FORCE)")
+    yield from _fresh_database(pg_admin)
 
 
 @pytest.fixture
 def mariadb_url(mariadb_admin: sa.Engine) -> Iterator[str]:
-    yield from _fresh_database(mariadb_admin, "")
+    yield from _fresh_database(mariadb_admin)
 
 
 @pytest.fixture

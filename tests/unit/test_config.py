@@ -1,10 +1,17 @@
 """Settings precedence and validation."""
 
+import re
 from pathlib import Path
 
 import pytest
 
-from oracxpred.config import load_settings, parse_interval
+from oracxpred.config import (
+    WebSettings,
+    default_health_max_age_s,
+    load_settings,
+    load_web_settings,
+    parse_interval,
+)
 from oracxpred.defaults import DEFAULT_FEED_URL
 from oracxpred.errors import ConfigError
 
@@ -90,3 +97,39 @@ def test_numeric_settings_validated(name, raw):
 
 def test_zero_retries_allowed():
     assert load_settings({"retries": "0"}, {}, {}).retries == 0
+
+
+def test_web_settings_default_to_unset_and_off():
+    assert load_web_settings({}, {}, {}) == WebSettings(None, False)
+
+
+def test_web_settings_given_beats_environment_beats_dotenv():
+    env = {"ORACXPRED_HEALTH_MAX_AGE": "60", "ORACXPRED_INTERNAL_COLLECTOR": "oui"}
+    dotenv = {"ORACXPRED_HEALTH_MAX_AGE": "90", "ORACXPRED_INTERNAL_COLLECTOR": "0"}
+    assert load_web_settings({}, env, dotenv) == WebSettings(60.0, True)
+    assert load_web_settings({}, {}, dotenv) == WebSettings(90.0, False)
+    given = {"health_max_age_s": 5, "internal_collector": False}
+    assert load_web_settings(given, env, dotenv) == WebSettings(5.0, False)
+
+
+def test_web_settings_blank_value_means_unset():
+    assert load_web_settings({}, {"ORACXPRED_HEALTH_MAX_AGE": "  "}, {}).health_max_age_s is None
+    dotenv = {"ORACXPRED_HEALTH_MAX_AGE": "2,5"}
+    assert load_web_settings({}, {"ORACXPRED_HEALTH_MAX_AGE": ""}, dotenv).health_max_age_s == 2.5
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "reason"),
+    [
+        ("ORACXPRED_HEALTH_MAX_AGE", "abc", "un nombre de secondes positif attendu"),
+        ("ORACXPRED_HEALTH_MAX_AGE", "0", "un nombre de secondes positif attendu"),
+        ("ORACXPRED_INTERNAL_COLLECTOR", "peut-être", "1 (activé) ou 0 (désactivé) attendu"),
+    ],
+)
+def test_web_settings_reject_garbage(name, raw, reason):
+    with pytest.raises(ConfigError, match=rf"^{name} invalide « {raw} » : {re.escape(reason)}\.$"):
+        load_web_settings({}, {name: raw}, {})
+
+
+def test_default_health_max_age_is_three_intervals_plus_two_minutes():
+    assert default_health_max_age_s(load_settings({"interval_min": "2"}, {}, {})) == 480.0

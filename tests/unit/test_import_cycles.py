@@ -70,11 +70,13 @@ def import_graph() -> dict[str, set[str]]:
     for name, path in modules.items():
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for base, member in _imports(tree, name, path.name == "__init__.py"):
-            targets = []
+            # ``from pkg import sub`` names the submodule; its package's ``__init__`` runs too,
+            # as for ``from pkg.sub import x``, and neither is counted: a package that
+            # registers its own submodules is not a cycle of design.
             if member and f"{base}.{member}" in modules:
-                targets.append(f"{base}.{member}")
-            if base in modules:
-                targets.append(base)
+                targets = [f"{base}.{member}"]
+            else:
+                targets = [base] if base in modules else []
             for target in targets:
                 if target != name:
                     graph[name].add(target)

@@ -102,8 +102,8 @@ class TestStatsApi:
         league = "FC 25. Championnat d'Angleterre"
         body = client.get("/api/stats", query_string={"league": league}).get_json()
         (stats,) = body["leagues"]
-        priced = [m for m in MATCHES if m.league == league and m.odds]
-        mean_home = sum(implied_probabilities(m.odds)["1"] for m in priced) / len(priced)  # type: ignore[arg-type]
+        priced = [m.odds for m in MATCHES if m.league == league and m.odds is not None]
+        mean_home = sum(implied_probabilities(odds)["1"] for odds in priced) / len(priced)
         assert stats["implied"]["1"] == pytest.approx(mean_home)
 
     def test_empty_selection(self, client: FlaskClient) -> None:

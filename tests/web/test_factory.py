@@ -172,6 +172,20 @@ class TestInternalCollector:
         state.close()
         assert handle.stopped == 1
 
+    def test_failing_status_is_shown_not_fatal(self, clean_env: Path) -> None:
+        class Broken(TestInternalCollector.Handle):
+            def status(self) -> dict[str, Any]:
+                raise RuntimeError("postgresql://u:secret@h/db ne répond plus")
+
+        handle = Broken()
+        app = create_app(
+            {"ORACXPRED_INTERNAL_COLLECTOR": True, "ORACXPRED_COLLECTOR_STARTER": lambda s: handle}
+        )
+        text = text_of(page(app.test_client().get("/sante")))
+        assert "État indisponible : postgresql://u:***@h/db ne répond plus" in text
+        web_state(app).close()
+        assert handle.stopped == 1
+
     def test_missing_daemon_is_a_clear_error_not_a_crash(
         self, clean_env: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -24,7 +23,6 @@ from urllib.parse import parse_qsl, urlencode
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
-from sqlalchemy.pool import NullPool
 
 from oracxpred.config import Settings
 from oracxpred.core.records import FinishedMatch, FinishSource, Odds1X2, Outcome, Score
@@ -36,7 +34,7 @@ from oracxpred.store.sql.store import SqlStore
 from oracxpred.web import create_app
 from oracxpred.web.params import parse_filters
 from tests.helpers import need, port_open
-from tests.store.conftest import MARIADB_ADMIN_URL, PG_ADMIN_URL
+from tests.support.databases import MARIADB_ADMIN_URL, PG_ADMIN_URL, throwaway_database
 from tests.web.data import HOSTILE_LEAGUE, NOW, make_heartbeats, make_matches
 
 ENGLAND = "FC 25. Championnat d'Angleterre"
@@ -195,7 +193,7 @@ def csv_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient
         yield _app_client(store, Settings(csv_path=path))
 
 
-Answer = tuple[int, str, str | None, str]
+Answer = tuple[int, str | None, str | None, str]
 
 
 def _answer(client: FlaskClient, url: str) -> Answer:
@@ -226,26 +224,13 @@ def _fresh_database(backend: str, folder: Path) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{folder / 'parity.db'}"
         return
-    admin_url = sa.make_url(PG_ADMIN_URL if backend == "postgresql" else MARIADB_ADMIN_URL)
-    host, port = admin_url.host or "127.0.0.1", admin_url.port or 0
+    admin_url = PG_ADMIN_URL if backend == "postgresql" else MARIADB_ADMIN_URL
+    parsed = sa.make_url(admin_url)
+    host, port = parsed.host or "127.0.0.1", parsed.port or 0
     need(port_open(host, port), f"{backend} injoignable sur {host}:{port}")
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    name = f"oracx_web_{secrets.token_hex(5)}"
-    create, drop = f"CREATE DATABASE {name}", f"DROP DATABASE IF EXISTS {name}"
-    if backend == "postgresql":
-        drop += " WITH (FORCE)"
-    else:
-        create += " CHARACTER SET utf8mb4"
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(create)
-        try:
-            yield admin_url.set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as conn:
-                conn.exec_driver_sql(drop)
-    finally:
-        admin.dispose()
+    charset = "utf8mb4" if backend == "mariadb" else None
+    with throwaway_database(admin_url, "oracx_web", charset=charset) as url:
+        yield url
 
 
 @pytest.fixture(

@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from oracxpred import __version__
+from oracxpred.cli import messages as msg
 from oracxpred.cli.french import HELP_OPTION, FrenchCommand, FrenchGroup, run_click, stderr_line
 from oracxpred.cli.options import settings_from, store_options
 from oracxpred.errors import ConfigError
@@ -54,10 +55,10 @@ def collect_command(daemon: bool, test_db: bool, verbose: bool, **values: Any) -
         settings = settings_from({**values, "verbose": verbose})
         setup_logging(settings.verbose, settings.log_file)
     except ConfigError as exc:
-        stderr_line(f"Erreur : {exc}")
+        stderr_line(msg.ERROR.format(reason=exc))
         return 2
     except OSError as exc:
-        stderr_line(f"Erreur : fichier de log inutilisable ({os_reason(exc)}).")
+        stderr_line(msg.LOG_FILE_UNUSABLE.format(reason=os_reason(exc)))
         return 2
     if test_db:
         from oracxpred.collector.once import check_store

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from oracxpred.cli import messages as msg
 from oracxpred.cli.french import HELP_OPTION, FrenchCommand, FrenchGroup, stderr_line
 from oracxpred.cli.options import settings_from, store_options
 from oracxpred.config import Settings
@@ -27,12 +28,12 @@ def _settings(values: dict[str, Any]) -> Settings | None:
     try:
         return settings_from(values)
     except ConfigError as exc:
-        stderr_line(f"Erreur : {exc}")
+        stderr_line(msg.ERROR.format(reason=exc))
         return None
 
 
 def _fail(exc: CollectorError) -> int:
-    stderr_line(f"Erreur : {mask_secrets(str(exc))}")
+    stderr_line(msg.ERROR.format(reason=mask_secrets(str(exc))))
     return 1
 
 
@@ -56,14 +57,14 @@ def upgrade(**values: Any) -> int:
     if settings is None:
         return 2
     if not settings.database_url:
-        stderr_line("Erreur : aucune base configurée (--database-url ou DATABASE_URL).")
+        stderr_line(msg.NO_DATABASE)
         return 2
     from oracxpred.store.sql.store import SqlStore
 
     try:
         with SqlStore(settings.database_url) as store:
             revision = store.upgrade()
-            click.echo(f"Schéma à jour (révision {revision}) : {store.target}")
+            click.echo(msg.SCHEMA_UP_TO_DATE.format(revision=revision, target=store.target))
             for line in store.describe().details:
                 click.echo(line)
     except CollectorError as exc:
@@ -111,10 +112,10 @@ def import_csv(file: Path, no_progress: bool, **values: Any) -> int:
     except CollectorError as exc:
         return _fail(exc)
     for line, reason in report.rejections:
-        stderr_line(f"Ligne {line} ignorée : {reason}")
+        stderr_line(msg.LINE_SKIPPED.format(line=line, reason=reason))
     if report.rejected > len(report.rejections):
-        stderr_line(f"… et {report.rejected - len(report.rejections)} autre(s) ligne(s) ignorée(s)")
-    click.echo(f"{report.summary()} en {report.elapsed_s:.1f} s.")
+        stderr_line(msg.MORE_LINES_SKIPPED.format(count=report.rejected - len(report.rejections)))
+    click.echo(msg.IMPORT_DONE.format(summary=report.summary(), elapsed_s=report.elapsed_s))
     return 0
 
 
@@ -130,10 +131,10 @@ def export_csv(file: Path, force: bool, no_progress: bool, **values: Any) -> int
         return 2
     own = {settings.csv_path.absolute(), settings.spool_path.absolute()}
     if file.absolute() in own:
-        stderr_line(f"Erreur : {file} est un fichier du stockage lui-même ; choisir un autre nom.")
+        stderr_line(msg.EXPORT_IS_STORE_FILE.format(file=file))
         return 2
     if file.exists() and not force:
-        stderr_line(f"Erreur : {file} existe déjà (--force pour le remplacer).")
+        stderr_line(msg.EXPORT_EXISTS.format(file=file))
         return 1
     from oracxpred.store.transfer import files as transfer
 
@@ -142,5 +143,5 @@ def export_csv(file: Path, force: bool, no_progress: bool, **values: Any) -> int
             count = transfer.export_csv(store, file, progress=not no_progress)
     except CollectorError as exc:
         return _fail(exc)
-    click.echo(f"{count} match(s) exporté(s) dans {file}.")
+    click.echo(msg.EXPORT_DONE.format(count=count, file=file))
     return 0

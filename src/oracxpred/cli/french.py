@@ -7,6 +7,8 @@ from typing import Any
 
 import click
 
+from oracxpred.cli import messages as msg
+
 HELP_OPTION = {"help_option_names": ["-h", "--help"]}
 
 
@@ -85,20 +87,20 @@ class FrenchGroup(_French, click.Group):
 def french_usage_error(exc: click.UsageError) -> str:
     """Translate click's usage errors; our own BadParameter messages are already French."""
     if isinstance(exc, click.NoSuchOption):
-        return f"option inconnue : {exc.option_name}"
+        return msg.UNKNOWN_OPTION.format(option=exc.option_name)
     if isinstance(exc, click.BadOptionUsage):
-        return f"option {exc.option_name} mal utilisée (valeur manquante ?)"
+        return msg.BAD_OPTION_USAGE.format(option=exc.option_name)
     if isinstance(exc, click.MissingParameter):
         name = exc.param.get_error_hint(exc.ctx) if exc.param and exc.ctx else "?"
-        return f"paramètre manquant : {name}"
+        return msg.MISSING_PARAMETER.format(name=name)
     if isinstance(exc, click.BadParameter):
         name = exc.param.get_error_hint(exc.ctx) if exc.param and exc.ctx else ""
-        return f"valeur invalide pour {name} : {exc.message}"
+        return msg.INVALID_VALUE.format(name=name, message=exc.message)
     message = exc.message
     if message.startswith("No such command"):
-        return "commande inconnue : " + message.split("'")[1] if "'" in message else message
+        return msg.UNKNOWN_COMMAND + message.split("'")[1] if "'" in message else message
     if message.startswith("Got unexpected extra argument"):
-        return "argument inattendu : " + message.split("(", 1)[-1].rstrip(")")
+        return msg.UNEXPECTED_ARGUMENT + message.split("(", 1)[-1].rstrip(")")
     return message
 
 
@@ -109,16 +111,16 @@ def run_click(command: click.Command, args: list[str] | None, prog_name: str) ->
     except click.UsageError as exc:
         if exc.ctx is not None:
             click.echo(exc.ctx.get_usage(), err=True)
-        click.echo(f"Erreur : {french_usage_error(exc)}", err=True)
-        click.echo(f"Voir « {prog_name} --help ».", err=True)
+        click.echo(msg.ERROR.format(reason=french_usage_error(exc)), err=True)
+        click.echo(msg.SEE_HELP.format(prog=prog_name), err=True)
         return 2
     except click.exceptions.Abort:
-        click.echo("Interrompu.", err=True)
+        click.echo(msg.INTERRUPTED, err=True)
         return 130
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except KeyboardInterrupt:
-        click.echo("Interrompu.", err=True)
+        click.echo(msg.INTERRUPTED, err=True)
         return 130
     if isinstance(result, int):
         return result

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from oracxpred.cli import messages as msg
 from oracxpred.cli.french import HELP_OPTION, FrenchCommand
 from oracxpred.oserrors import os_reason
 from oracxpred.simulator.catalog import CATALOG
@@ -21,13 +22,13 @@ from oracxpred.simulator.server import start_simulator
 
 def _unit_interval(ctx: click.Context, param: click.Parameter, value: float) -> float:
     if not 0.0 <= value <= 1.0:
-        raise click.BadParameter("doit être compris entre 0 et 1")
+        raise click.BadParameter(msg.NOT_IN_UNIT_INTERVAL)
     return value
 
 
 def _positive(ctx: click.Context, param: click.Parameter, value: float) -> float:
     if value <= 0:
-        raise click.BadParameter("doit être strictement positive")
+        raise click.BadParameter(msg.NOT_POSITIVE)
     return value
 
 
@@ -92,18 +93,15 @@ def feed_sim(
             unpublished_rate=unpublished_rate,
         )
     except OSError as exc:
-        click.echo(f"Erreur : impossible d'écouter sur {host}:{port} ({os_reason(exc)}).", err=True)
+        click.echo(
+            msg.SIM_LISTEN_FAILED.format(host=host, port=port, reason=os_reason(exc)), err=True
+        )
         return 1
-    clock = "manuelle" if manual_clock else f"accélérée ×{speed:g}"
-    click.echo(
-        f"Simulateur du flux 1xBet démarré sur {handle.url} (graine {seed}, horloge {clock})."
-    )
-    click.echo(f"Adresse à passer à --feed-url : {handle.feed_url}")
-    click.echo(
-        f"Vérité terrain : {handle.url}/__truth__ ; horloge : {handle.url}/__clock__ ; "
-        f"pannes : {handle.url}/__faults__"
-    )
-    click.echo("Arrêt : Ctrl+C.")
+    clock = msg.SIM_CLOCK_MANUAL if manual_clock else msg.SIM_CLOCK_FAST.format(speed=speed)
+    click.echo(msg.SIM_STARTED.format(url=handle.url, seed=seed, clock=clock))
+    click.echo(msg.SIM_FEED_URL.format(feed_url=handle.feed_url))
+    click.echo(msg.SIM_ENDPOINTS.format(url=handle.url))
+    click.echo(msg.SIM_HOW_TO_STOP)
     stop = threading.Event()
     previous = _install(stop)
     try:
@@ -112,7 +110,7 @@ def feed_sim(
     finally:
         _restore(previous)
         handle.stop()
-    click.echo("Simulateur arrêté.")
+    click.echo(msg.SIM_STOPPED)
     return 0
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import click
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from oracxpred.cli import messages as msg
 from oracxpred.cli.french import HELP_OPTION, FrenchCommand, run_click, stderr_line
 from oracxpred.cli.options import settings_from, store_options
 from oracxpred.errors import ConfigError
@@ -25,16 +26,14 @@ from oracxpred.oserrors import os_reason
 
 log = get_logger("web")
 
-PRODUCTION_HINT = "en production : gunicorn 'oracxpred.web:create_app()'"
 
-
-class PortType(click.ParamType):
+class PortType(click.ParamType[int]):
     name = "port"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
         text = str(value).strip()
         if not text.isdigit() or not 0 <= int(text) <= 65535:
-            self.fail(f"port invalide « {value} » : entier de 0 à 65535 attendu", param, ctx)
+            self.fail(msg.INVALID_PORT.format(value=value), param, ctx)
         return int(text)
 
 
@@ -42,17 +41,17 @@ class QuietHandler(WSGIRequestHandler):
     """One French DEBUG line per request instead of werkzeug's English access log."""
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        log.debug("Requête %s %s → %s", self.command, self.path, code)
+        log.debug(msg.WEB_REQUEST, self.command, self.path, code)
 
     def log(self, type: str, message: str, *args: Any) -> None:
         if type == "error":
-            log.warning("Serveur web : %s", message % args)
+            log.warning(msg.WEB_SERVER_ERROR, message % args)
 
 
 _BIND_ERRORS = {
-    errno.EADDRINUSE: "port déjà utilisé par un autre programme",
-    errno.EACCES: "permission refusée (port réservé ?)",
-    errno.EADDRNOTAVAIL: "adresse absente de cette machine",
+    errno.EADDRINUSE: msg.PORT_IN_USE,
+    errno.EACCES: msg.PORT_FORBIDDEN,
+    errno.EADDRNOTAVAIL: msg.ADDRESS_NOT_HERE,
 }
 
 
@@ -62,10 +61,10 @@ def listen(host: str, port: int) -> socket.socket:
     try:
         return socket.create_server((host, port), family=family)
     except socket.gaierror:
-        raise OSError(f"adresse inconnue « {host} »") from None
+        raise OSError(msg.UNKNOWN_ADDRESS.format(host=host)) from None
     except OSError as exc:
         reason = _BIND_ERRORS.get(exc.errno or 0) or os_reason(exc)
-        raise OSError(f"impossible d'écouter sur {host}:{port} : {reason}") from None
+        raise OSError(msg.LISTEN_FAILED.format(host=host, port=port, reason=reason)) from None
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -99,12 +98,12 @@ def web(host: str, port: int, verbose: bool, **values: Any) -> int:
         setup_logging(settings.verbose)
         app = create_app({"ORACXPRED_SETTINGS": settings})
     except ConfigError as exc:
-        stderr_line(f"Erreur : {exc}")
+        stderr_line(msg.ERROR.format(reason=exc))
         return 2
     try:
         sock = listen(host, port)
     except OSError as exc:
-        stderr_line(f"Erreur : {exc}.")
+        stderr_line(msg.ERROR_SENTENCE.format(reason=exc))
         app.extensions["oracxpred"].close()
         return 1
     with sock:  # werkzeug serves a duplicate of this descriptor
@@ -112,7 +111,7 @@ def web(host: str, port: int, verbose: bool, **values: Any) -> int:
             host, port, app, threaded=True, request_handler=QuietHandler, fd=sock.fileno()
         )
     url = f"http://{host}:{server.port}/"
-    click.echo(f"Application web OracXPred sur {url} (Ctrl+C pour arrêter ; {PRODUCTION_HINT})")
+    click.echo(msg.WEB_STARTED.format(url=url, hint=msg.PRODUCTION_HINT))
     sys.stdout.flush()
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
@@ -123,7 +122,7 @@ def web(host: str, port: int, verbose: bool, **values: Any) -> int:
         signal.signal(signal.SIGTERM, previous)
         server.server_close()
         app.extensions["oracxpred"].close()
-    click.echo("Application web arrêtée")
+    click.echo(msg.WEB_STOPPED)
     return 0
 
 

@@ -6,7 +6,8 @@ Production, one line::
     gunicorn --workers 2 --bind 0.0.0.0:8000 'oracxpred.web:create_app()'
 
 Settings come from the environment and ``.env`` exactly as for the collector (``DATABASE_URL``
-set → that database, else the CSV file), plus two web-only variables:
+set → that database, else the CSV file), plus two web-only variables read by
+``config.load_web_settings``:
 
 * ``ORACXPRED_HEALTH_MAX_AGE``: seconds after which ``/health`` calls the last successful
   collection stale (default 3 × the collector interval + 2 min);
@@ -19,7 +20,7 @@ set → that database, else the CSV file), plus two web-only variables:
 (``Settings``), ``ORACXPRED_CLOCK`` (``() -> aware datetime``), ``ORACXPRED_LEASE_DESCRIBER``
 (``(Settings) -> dict | None``; None disables it), ``ORACXPRED_HEALTH_MAX_AGE_S``,
 ``ORACXPRED_INTERNAL_COLLECTOR`` (bool) and ``ORACXPRED_COLLECTOR_STARTER``
-(``(Settings) -> handle with stop()``).
+(``(Settings) -> CollectorHandle``, see ``web.state``).
 """
 
 from __future__ import annotations
@@ -33,21 +34,30 @@ from typing import Any
 
 from flask import Flask, Response
 
-from oracxpred.config import Settings, load_settings, read_dotenv
-from oracxpred.errors import CollectorError, ConfigError
+from oracxpred.config import (
+    Settings,
+    WebSettings,
+    default_health_max_age_s,
+    load_settings,
+    load_web_settings,
+    read_dotenv,
+)
+from oracxpred.errors import CollectorError
 from oracxpred.logs import LOGGER_NAME, get_logger, mask_secrets, setup_logging
 from oracxpred.oserrors import os_reason
 from oracxpred.store.base import Store
-from oracxpred.web.state import EXTENSION, WebState, default_lease_describer, utc_now
+from oracxpred.web import messages as msg
+from oracxpred.web.state import (
+    EXTENSION,
+    CollectorStarter,
+    WebState,
+    default_lease_describer,
+    utc_now,
+)
 
 __all__ = ["create_app"]
 
 log = get_logger("web")
-
-HEALTH_ENV = "ORACXPRED_HEALTH_MAX_AGE"
-COLLECTOR_ENV = "ORACXPRED_INTERNAL_COLLECTOR"
-_TRUE = {"1", "true", "yes", "oui", "on"}
-_FALSE = {"", "0", "false", "no", "non", "off"}
 
 SECURITY_HEADERS = {
     # Every script, style and image ships with the package: nothing else may load or run.
@@ -61,52 +71,17 @@ SECURITY_HEADERS = {
 }
 
 
-def _env_flag(name: str, raw: str) -> bool:
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ConfigError(f"{name} invalide « {raw} » : 1 (activé) ou 0 (désactivé) attendu.")
-
-
-def _env_seconds(name: str, raw: str) -> float:
-    try:
-        value = float(raw.strip().replace(",", "."))
-    except ValueError:
-        value = -1.0
-    if not value > 0 or value == float("inf"):
-        raise ConfigError(f"{name} invalide « {raw} » : un nombre de secondes positif attendu.")
-    return value
-
-
-def default_health_max_age_s(settings: Settings) -> float:
-    """Three collector intervals plus two minutes: one slow or missed cycle is not an alert."""
-    return 3 * settings.interval_min * 60 + 120
-
-
-def _options(config: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
-    """Web options from ``config`` first, then the environment (and ``.env``)."""
+def _options(config: Mapping[str, Any], environ: Mapping[str, str]) -> tuple[Settings, WebSettings]:
+    """Settings from ``config`` first, then the environment (and ``.env``)."""
     dotenv = read_dotenv(Path(".env"))
     settings = config.get("ORACXPRED_SETTINGS")
     if settings is None:
         settings = load_settings({}, environ, dotenv)
-
-    def raw(name: str) -> str:
-        return environ.get(name) or dotenv.get(name) or ""
-
-    max_age = config.get("ORACXPRED_HEALTH_MAX_AGE_S")
-    if max_age is None:
-        text = raw(HEALTH_ENV)
-        max_age = _env_seconds(HEALTH_ENV, text) if text.strip() else None
-    internal = config.get("ORACXPRED_INTERNAL_COLLECTOR")
-    if internal is None:
-        internal = _env_flag(COLLECTOR_ENV, raw(COLLECTOR_ENV))
-    return {
-        "settings": settings,
-        "max_age": float(max_age) if max_age is not None else default_health_max_age_s(settings),
-        "internal": bool(internal),
+    given = {
+        "health_max_age_s": config.get("ORACXPRED_HEALTH_MAX_AGE_S"),
+        "internal_collector": config.get("ORACXPRED_INTERNAL_COLLECTOR"),
     }
+    return settings, load_web_settings(given, environ, dotenv)
 
 
 def create_app(config: Mapping[str, Any] | None = None, store: Store | None = None) -> Flask:
@@ -116,7 +91,10 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
     configuration it misreads.
     """
     config = dict(config or {})
-    options = _options(config, os.environ)
+    settings, web = _options(config, os.environ)
+    max_age = web.health_max_age_s
+    if max_age is None:
+        max_age = default_health_max_age_s(settings)
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=64 * 1024)
     app.config.update(config)
@@ -125,14 +103,14 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # French reasons stay readable
     describer = config.get("ORACXPRED_LEASE_DESCRIBER", default_lease_describer())
     state = WebState(
-        options["settings"],
+        settings,
         store,
         clock=config.get("ORACXPRED_CLOCK") or utc_now,
         lease_describer=describer,
-        health_max_age_s=options["max_age"],
+        health_max_age_s=max_age,
     )
     app.extensions[EXTENSION] = state
-    app.config["ORACXPRED_INTERNAL_COLLECTOR"] = options["internal"]
+    app.config["ORACXPRED_INTERNAL_COLLECTOR"] = web.internal_collector
 
     from oracxpred.web import api, health, matches, stats
     from oracxpred.web.errors import register_error_handlers
@@ -149,37 +127,36 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
             response.headers.setdefault(name, value)
         return response
 
-    if options["internal"]:
+    if web.internal_collector:
         _start_internal_collector(app, state, config.get("ORACXPRED_COLLECTOR_STARTER"))
     return app
 
 
-def _start_internal_collector(app: Flask, state: WebState, starter: Any) -> None:
+def _start_internal_collector(
+    app: Flask, state: WebState, starter: CollectorStarter | None
+) -> None:
     """Start the collector in this process; a failure is reported, never fatal to the app."""
     if starter is None:
         try:
-            from oracxpred.collector.daemon import start_background_collector as starter
+            from oracxpred.collector.daemon import start_background_collector
         except ImportError as exc:
-            state.collector_error = (
-                "collecteur interne demandé (ORACXPRED_INTERNAL_COLLECTOR=1) mais indisponible "
-                f"dans cette installation : oracxpred.collector.daemon.start_background_collector "
-                f"introuvable ({exc})"
-            )
+            state.collector_error = msg.COLLECTOR_UNAVAILABLE.format(error=exc)
             log.error("%s", state.collector_error)
             return
+        starter = start_background_collector
         _ensure_logging(state.settings)
     try:
         state.collector = starter(state.settings)
     except CollectorError as exc:
-        state.collector_error = f"collecteur interne non démarré : {mask_secrets(str(exc))}"
+        state.collector_error = msg.COLLECTOR_NOT_STARTED.format(reason=mask_secrets(str(exc)))
         log.error("%s", state.collector_error)
         return
-    log.info("Collecteur interne démarré dans l'application web")
+    log.info(msg.COLLECTOR_STARTED)
     atexit.register(state.close)
 
 
 def _ensure_logging(settings: Settings) -> None:
-    """Give the collector its log lines (SERVICE.md §4) when nothing configured logging.
+    """Give the collector its log lines (docs/operations.md §7) when nothing configured logging.
 
     Under gunicorn nobody calls ``setup_logging``: the internal collector's INFO lines (each
     saved match, each cycle) would be dropped and its warnings printed without the format. An
@@ -191,4 +168,4 @@ def _ensure_logging(settings: Settings) -> None:
         setup_logging(settings.verbose, settings.log_file)
     except OSError as exc:
         setup_logging(settings.verbose)
-        log.error("Fichier de log %s inutilisable : %s", settings.log_file, os_reason(exc))
+        log.error(msg.LOG_FILE_UNUSABLE, settings.log_file, os_reason(exc))

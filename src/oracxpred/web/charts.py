@@ -106,10 +106,10 @@ def calibration_chart(stats: LeagueStats, width: float = 320.0, height: float = 
             ("bar observed", observed[key], f"observé : {stats.outcomes[key]} sur {stats.matches}"),
             ("bar implied", implied[key], f"cotes de clôture, {stats.with_odds} matchs"),
         )
-        for s, (cls, share, detail) in enumerate(series):
-            if share is None:
+        for s, (cls, bar_share, detail) in enumerate(series):
+            if bar_share is None:
                 continue
-            h = plot_h * share / ymax
+            h = plot_h * bar_share / ymax
             x = x0 + s * (bar_w + 2)
             rects.append(
                 Rect(
@@ -118,10 +118,10 @@ def calibration_chart(stats: LeagueStats, width: float = 320.0, height: float = 
                     _r(bar_w),
                     _r(h),
                     cls,
-                    f"Issue {OUTCOME_NAMES[key]} — {fmt_pct(share)} ({detail})",
+                    f"Issue {OUTCOME_NAMES[key]} — {fmt_pct(bar_share)} ({detail})",
                 )
             )
-            labels.append(Label(_r(x + bar_w / 2), _r(top + plot_h - h - 3), fmt_pct(share, 0)))
+            labels.append(Label(_r(x + bar_w / 2), _r(top + plot_h - h - 3), fmt_pct(bar_share, 0)))
         labels.append(
             Label(_r(left + g * group_w + group_w / 2), height - 10, OUTCOME_NAMES[key], cls="axis")
         )

@@ -6,37 +6,24 @@ log only.
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from oracxpred.errors import StoreError
 from oracxpred.logs import get_logger, mask_secrets
+from oracxpred.web import messages as msg
 from oracxpred.web.params import ParamError
 
 log = get_logger("web")
-
-TITLES = {
-    400: "Requête invalide",
-    403: "Accès refusé",
-    404: "Page introuvable",
-    405: "Méthode non autorisée",
-    413: "Requête trop volumineuse",
-    500: "Erreur interne",
-    503: "Service indisponible",
-}
-MESSAGES = {
-    404: "Cette adresse ne correspond à aucune page de l'application.",
-    405: "Cette adresse n'accepte pas cette méthode HTTP.",
-    500: "Une erreur inattendue s'est produite ; elle a été consignée dans le journal.",
-}
 
 
 def wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/health"
 
 
-def error_response(status: int, message: str) -> tuple[object, int]:
-    title = TITLES.get(status, "Erreur")
+def error_response(status: int, message: str) -> tuple[Response | str, int]:
+    title = msg.ERROR_TITLES.get(status, msg.ERROR)
     if wants_json():
         return jsonify({"error": message, "status": status}), status
     return render_template("error.html", status=status, title=title, message=message), status
@@ -44,22 +31,24 @@ def error_response(status: int, message: str) -> tuple[object, int]:
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ParamError)
-    def bad_param(exc: ParamError) -> tuple[object, int]:
+    def bad_param(exc: ParamError) -> ResponseReturnValue:
         return error_response(400, exc.message)
 
     @app.errorhandler(StoreError)
-    def store_down(exc: StoreError) -> tuple[object, int]:
-        log.warning("Stockage indisponible pendant %s : %s", request.path, mask_secrets(str(exc)))
-        return error_response(503, f"Stockage indisponible : {mask_secrets(str(exc))}")
+    def store_down(exc: StoreError) -> ResponseReturnValue:
+        log.warning(msg.STORE_DOWN_DURING, request.path, mask_secrets(str(exc)))
+        return error_response(503, msg.STORE_UNAVAILABLE.format(reason=mask_secrets(str(exc))))
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException) -> object:
+    def http_error(exc: HTTPException) -> ResponseReturnValue:
         status = exc.code or 500
         if status < 400:
             return exc
-        return error_response(status, MESSAGES.get(status, TITLES.get(status, "Erreur")))
+        return error_response(
+            status, msg.ERROR_TEXTS.get(status, msg.ERROR_TITLES.get(status, msg.ERROR))
+        )
 
     @app.errorhandler(Exception)
-    def unexpected(exc: Exception) -> tuple[object, int]:
-        log.error("Erreur interne sur %s", request.path, exc_info=exc)
-        return error_response(500, MESSAGES[500])
+    def unexpected(exc: Exception) -> ResponseReturnValue:
+        log.error(msg.INTERNAL_ERROR_ON, request.path, exc_info=exc)
+        return error_response(500, msg.ERROR_TEXTS[500])

@@ -17,9 +17,10 @@ from flask import Blueprint, current_app, jsonify, render_template
 from oracxpred.errors import StoreError
 from oracxpred.logs import get_logger, mask_secrets
 from oracxpred.store.base import Heartbeat, StoreInfo
+from oracxpred.web import messages as msg
 from oracxpred.web.charts import cycles_chart
 from oracxpred.web.formatting import fmt_age, iso
-from oracxpred.web.state import WebState, web_state
+from oracxpred.web.state import CollectorHandle, WebState, web_state
 
 bp = Blueprint("health", __name__)
 log = get_logger("web")
@@ -59,25 +60,23 @@ def beat_time(hb: Heartbeat) -> datetime:
 def judge(heartbeats: Sequence[Heartbeat], now: datetime, max_age_s: float) -> Verdict:
     """The verdict on heartbeats (newest first) of a store that answered."""
     if not heartbeats:
-        return Verdict(False, "Aucune collecte enregistrée dans le stockage.")
+        return Verdict(False, msg.NO_HEARTBEAT)
     success = next((hb for hb in heartbeats if hb.ok), None)
     if success is None:
-        last_error = heartbeats[0].error or "erreur inconnue"
+        last_error = heartbeats[0].error or msg.UNKNOWN_ERROR
         return Verdict(
             False,
-            f"Aucune collecte réussie parmi les {len(heartbeats)} dernières "
-            f"(dernière erreur : {mask_secrets(last_error)}).",
+            msg.NO_SUCCESS.format(count=len(heartbeats), last_error=mask_secrets(last_error)),
         )
     age = max(0.0, (now - beat_time(success)).total_seconds())
     if age > max_age_s:
         return Verdict(
             False,
-            f"Dernière collecte réussie il y a {fmt_age(age)} "
-            f"(seuil : {fmt_age(max_age_s)}) : le collecteur semble arrêté.",
+            msg.STALE.format(age=fmt_age(age), max_age=fmt_age(max_age_s)),
             success,
             age,
         )
-    return Verdict(True, f"Dernière collecte réussie il y a {fmt_age(age)}.", success, age)
+    return Verdict(True, msg.FRESH.format(age=fmt_age(age)), success, age)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,11 +95,11 @@ def check(state: WebState) -> Check:
         info = store.describe()
         beats = tuple(store.recent_heartbeats(HEARTBEATS_SCANNED))
     except StoreError as exc:
-        reason = f"Stockage inaccessible : {mask_secrets(str(exc))}"
+        reason = msg.STORE_UNREACHABLE.format(reason=mask_secrets(str(exc)))
         return Check(Verdict(False, reason), None, (), now)
     except Exception as exc:  # a bug still answers 503 to probes; the log keeps the traceback
-        log.error("Erreur inattendue pendant la vérification du stockage", exc_info=exc)
-        reason = f"Erreur inattendue du stockage ({type(exc).__name__}) : voir le journal."
+        log.error(msg.STORE_CHECK_CRASHED, exc_info=exc)
+        reason = msg.STORE_UNEXPECTED.format(kind=type(exc).__name__)
         return Check(Verdict(False, reason), None, (), now)
     return Check(judge(beats, now, state.health_max_age_s), info, beats, now)
 
@@ -148,17 +147,15 @@ def holder_rows(holder: Any) -> list[tuple[str, str]]:
     return [("Détenteur", str(holder))]
 
 
-def collector_rows(collector: Any) -> list[tuple[str, str]]:
-    status = getattr(collector, "status", None)
-    if not callable(status):
+def collector_rows(collector: CollectorHandle | None) -> list[tuple[str, str]]:
+    if collector is None:
         return []
     try:
-        values = status()
+        values = collector.status()
     except Exception as exc:  # noqa: BLE001 - a status probe must not break the page
-        return [("État", f"indisponible : {mask_secrets(str(exc))}")]
-    if isinstance(values, Mapping):
-        return [(COLLECTOR_LABELS.get(str(k), str(k)), _show(v)) for k, v in values.items()]
-    return [("État", str(values))]
+        reason = mask_secrets(str(exc))
+        return [("État", msg.COLLECTOR_STATUS_UNAVAILABLE.format(reason=reason))]
+    return [(COLLECTOR_LABELS.get(str(k), str(k)), _show(v)) for k, v in values.items()]
 
 
 def _show(value: Any) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, render_template, request, url_for
 
 from oracxpred.web.params import (
@@ -34,7 +36,7 @@ def page_window(current: int, last: int, radius: int = 2) -> list[int | None]:
 
 def page_url(endpoint: str, filters: Filters, paging: Paging, page: int) -> str:
     """A link to ``page`` that keeps the filters (and a non-default page size)."""
-    args: dict[str, object] = dict(filters.args())
+    args: dict[str, Any] = filters.args()
     if paging.limit != DEFAULT_LIMIT:
         args["limit"] = paging.limit
     if page > 1:

@@ -12,9 +12,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from typing import Any
 
 from oracxpred.core.records import Outcome
 from oracxpred.store.base import MatchQuery
+from oracxpred.web import messages as msg
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -53,8 +55,10 @@ class Filters:
     outcome: Outcome | None = None
     raw: tuple[tuple[str, str], ...] = ()
 
-    def args(self) -> dict[str, str]:
-        """The non-empty filter parameters, for links that keep the selection."""
+    def args(self) -> dict[str, Any]:
+        """The non-empty filter parameters, for links that keep the selection.
+
+        Typed ``Any`` because ``url_for(**args)`` checks each key against its own options."""
         return dict(self.raw)
 
     def query(self, offset: int = 0, limit: int | None = None) -> MatchQuery:
@@ -84,9 +88,9 @@ def _text(name: str, raw: str) -> str | None:
     if not value:
         return None
     if len(value) > MAX_TEXT:
-        raise ParamError(f"Paramètre « {name} » trop long : {MAX_TEXT} caractères au plus.")
+        raise ParamError(msg.PARAM_TOO_LONG.format(name=name, limit=MAX_TEXT))
     if not value.isprintable():
-        raise ParamError(f"Paramètre « {name} » invalide : caractères de contrôle interdits.")
+        raise ParamError(msg.PARAM_CONTROL_CHARS.format(name=name))
     return value
 
 
@@ -107,12 +111,11 @@ def parse_moment(name: str, raw: str, *, end_of_day: bool) -> datetime | None:
             moment = parsed.astimezone(UTC)
     except (ValueError, OverflowError):
         raise ParamError(
-            f"Paramètre « {name} » invalide « {_show(value)} » : date attendue ({hint})."
+            msg.PARAM_NOT_A_DATE.format(name=name, value=_show(value), hint=hint)
         ) from None
     if not MIN_YEAR <= moment.year <= MAX_YEAR:
         raise ParamError(
-            f"Paramètre « {name} » invalide « {_show(value)} » : "
-            f"l'année doit être comprise entre {MIN_YEAR} et {MAX_YEAR}."
+            msg.PARAM_YEAR_RANGE.format(name=name, value=_show(value), low=MIN_YEAR, high=MAX_YEAR)
         )
     return moment
 
@@ -122,10 +125,7 @@ def parse_outcome(raw: str) -> Outcome | None:
     if not value:
         return None
     if value not in _OUTCOMES:
-        raise ParamError(
-            f"Paramètre « outcome » invalide « {_show(raw.strip())} » : "
-            "valeurs acceptées 1, N (ou X) et 2."
-        )
+        raise ParamError(msg.PARAM_OUTCOME.format(value=_show(raw.strip())))
     return _OUTCOMES[value]
 
 
@@ -134,7 +134,7 @@ def parse_filters(args: Mapping[str, str]) -> Filters:
     date_from = parse_moment("date_from", args.get("date_from", ""), end_of_day=False)
     date_to = parse_moment("date_to", args.get("date_to", ""), end_of_day=True)
     if date_from and date_to and date_from > date_to:
-        raise ParamError("Période invalide : « date_from » est postérieure à « date_to ».")
+        raise ParamError(msg.PARAM_PERIOD)
     cleaned = ((name, args.get(name, "").strip()) for name in FILTER_NAMES)
     return Filters(
         league=_text("league", args.get("league", "")),
@@ -152,7 +152,7 @@ def _bounded_int(name: str, raw: str, low: int, high: int, default: int) -> int:
         return default
     if not _DIGITS.fullmatch(value) or not low <= int(value) <= high:
         raise ParamError(
-            f"Paramètre « {name} » invalide « {_show(value)} » : entier de {low} à {high} attendu."
+            msg.PARAM_NOT_AN_INT.format(name=name, value=_show(value), low=low, high=high)
         )
     return int(value)
 

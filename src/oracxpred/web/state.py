@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from flask import Flask, current_app
 
@@ -19,6 +19,7 @@ from oracxpred.config import Settings
 from oracxpred.errors import StoreError
 from oracxpred.logs import get_logger, mask_secrets
 from oracxpred.store.base import Store
+from oracxpred.web import messages as msg
 
 log = get_logger("web")
 
@@ -28,6 +29,17 @@ LEAGUES_TTL_S = 30.0
 
 Clock = Callable[[], datetime]
 LeaseDescriber = Callable[[Settings], Any]
+
+
+class CollectorHandle(Protocol):
+    """What the app needs of its internal collector (``BackgroundCollector`` is one)."""
+
+    def status(self) -> Mapping[str, Any]: ...
+
+    def stop(self) -> None: ...
+
+
+CollectorStarter = Callable[[Settings], CollectorHandle]
 
 
 def utc_now() -> datetime:
@@ -65,7 +77,7 @@ class WebState:
         self._opener = opener
         self._lock = threading.Lock()
         self._leagues: tuple[float, list[str]] | None = None
-        self.collector: Any = None  # handle of the internal collector, when started
+        self.collector: CollectorHandle | None = None  # the internal collector, when started
         self.collector_error: str | None = None
 
     def store(self) -> Store:
@@ -84,7 +96,7 @@ class WebState:
         try:
             return opener(self.settings)
         except StoreError as exc:
-            log.warning("Stockage impossible à ouvrir : %s", mask_secrets(str(exc)))
+            log.warning(msg.STORE_OPEN_FAILED, mask_secrets(str(exc)))
             raise
 
     def league_names(self) -> list[str]:
@@ -100,7 +112,7 @@ class WebState:
     def describe_holder(self) -> tuple[Any, str | None]:
         """(holder, error): what the lease describer says, or why it could not say it."""
         if self.lease_describer is None:
-            return None, "non disponible dans cette installation"
+            return None, msg.LEASE_DESCRIBER_MISSING
         try:
             return self.lease_describer(self.settings), None
         except Exception as exc:  # noqa: BLE001 - a plug-in must not break the health page
@@ -109,7 +121,7 @@ class WebState:
     def close(self) -> None:
         """Stop the internal collector and close the store if this app opened it."""
         collector, self.collector = self.collector, None
-        if collector is not None and hasattr(collector, "stop"):
+        if collector is not None:
             collector.stop()
         with self._lock:
             store, self._store = self._store, None

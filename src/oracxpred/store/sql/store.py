@@ -77,8 +77,6 @@ class SqlStore(Store):
         """The URL with the password masked: safe for logs and messages."""
         return self._target
 
-    masked_url = target
-
     def _guard(self, what: str) -> Any:
         return guard(what, self._target, self._secrets)
 

@@ -5,6 +5,7 @@ Three ways to poll, one loop: in-process ``Collector`` cycles, or one real
 rate, the mode changing every few polls in a seeded order. After the measured window a drain
 follows with faults off (pending matches resolve through the results service); only matches
 finished by the end of the window are required, then ``verify.compare`` judges the store.
+Used by ``bench/completeness.py`` and ``tests/faults``.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from bench.common import REPO
-from bench.verify import Check, compare, csv_matches, sql_matches
 from oracxpred.config import Settings
 from oracxpred.errors import CollectorError
+from tests.support import REPO
+from tests.support.verify import Check, compare, csv_matches, sql_matches
 
 FAST_FAULTS: dict[str, float] = {
     "delay": 1.0,  # timeout: held 1 s, the client gives up after FAULT_TIMEOUT_S

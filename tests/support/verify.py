@@ -72,7 +72,7 @@ def csv_matches(path: Path, *, extra_cells: bool = False) -> tuple[list[Finished
             if (None in row and not extra_cells) or any(v is None for v in row.values()):
                 bad += 1
                 continue
-            row.pop(None, None)  # type: ignore[call-overload]
+            row.pop(None, None)
             try:
                 out.append(row_to_match(row))
             except RowError:
@@ -126,8 +126,8 @@ def compare(
     for event_id, t in everything.items():
         required = t["finished_at"] <= until and (since is None or t["announced_at"] >= since)
         check.expected += required
-        match = first.get(event_id)
-        if match is None:
+        found = first.get(event_id)
+        if found is None:
             if required:
                 check._problem(f"match {event_id} ({t['team1']} - {t['team2']}) absent")
             continue
@@ -137,7 +137,7 @@ def compare(
         if not required:
             continue
         check.stored_ok += 1
-        _compare_one(check, t, match)
+        _compare_one(check, t, found)
     return check
 
 
