@@ -102,7 +102,8 @@ def breakdown(series: FeedSeries) -> list[list[object]]:
     """Median CPU ms of each step of a cycle, measured apart on the series' last answer."""
     import json
 
-    from oracxpred.core.parse import parse_feed, raw_events_of
+    from oracxpred.core.envelope import raw_events_of
+    from oracxpred.core.parse import parse_feed
     from oracxpred.core.state_codec import dumps_state, loads_state, state_from_dict, state_to_dict
     from oracxpred.core.tracker import TrackerState, observe
 

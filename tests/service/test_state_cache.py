@@ -61,7 +61,7 @@ class Spy:
             self.loads += 1
             return original()
 
-        store.load_tracking = load_tracking  # type: ignore[method-assign, assignment]
+        store.load_tracking = load_tracking  # type: ignore[method-assign]
 
 
 @contextlib.contextmanager
