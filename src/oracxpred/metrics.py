@@ -60,6 +60,7 @@ class CollectorMetrics:
             "oracxpred_lease_holder", "Collecteur actif (hôte, pid, depuis)", registry=r
         )
         self._server: WSGIServer | None = None
+        self._ops_metrics(r)
 
     def success(self, saved: int, at: datetime) -> None:
         self.cycles.labels(result="success").inc()
@@ -83,6 +84,43 @@ class CollectorMetrics:
             self.holder.info(
                 {"host": holder.host, "pid": str(holder.pid), "since": holder.since.isoformat()}
             )
+
+    # -- Mirrors and alerts (issue 16) --------------------------------------------------------
+
+    def _ops_metrics(self, r: CollectorRegistry) -> None:
+        self.feed_host = Gauge(
+            "oracxpred_feed_host",
+            "1 pour l'hôte du flux (miroir) utilisé au dernier cycle, 0 pour les autres",
+            ["host"],
+            registry=r,
+        )
+        self.feed_host_switches = Counter(
+            "oracxpred_feed_host_switches",
+            "Bascules vers un autre miroir du flux, par hôte d'arrivée",
+            ["host"],
+            registry=r,
+        )
+        self.feed_refusals = Counter(
+            "oracxpred_feed_refusals",
+            "Refus du site (HTTP 403, 429), jamais contournés",
+            ["status"],
+            registry=r,
+        )
+        self.alerts_sent = Counter(
+            "oracxpred_alerts",
+            "Alertes envoyées, par incident et état",
+            ["kind", "state"],
+            registry=r,
+        )
+        self.alerts_failed = Counter(
+            "oracxpred_alert_failures", "Envois d'alerte échoués ou abandonnés", registry=r
+        )
+
+    def host_used(self, host: str, hosts: list[str], switched: bool) -> None:
+        for name in hosts:
+            self.feed_host.labels(host=name).set(1 if name == host else 0)
+        if switched:
+            self.feed_host_switches.labels(host=host).inc()
 
     def serve(self, port: int, addr: str = DEFAULT_ADDR) -> int:
         """Start the HTTP endpoint in a daemon thread; returns the bound port (0 = any)."""

@@ -15,6 +15,7 @@ import click
 
 from oracxpred import __version__
 from oracxpred.cli.french import HELP_OPTION, FrenchCommand, FrenchGroup, run_click, stderr_line
+from oracxpred.cli.mirrors import mirror_values
 from oracxpred.config import Settings, load_settings, read_dotenv
 from oracxpred.errors import ConfigError
 from oracxpred.logs import setup_logging
@@ -52,7 +53,13 @@ def store_options(func: Any) -> Any:
 @click.option("--log-file", metavar="CHEMIN", help="Écrire aussi les logs dans ce fichier.")
 @click.option("--test-db", is_flag=True, help="Tester le stockage configuré et quitter.")
 @click.option("--verbose", "-v", is_flag=True, help="Mode verbeux (DEBUG).")
-@click.option("--feed-url", metavar="URL", help="Adresse du flux 1xBet (ORACXPRED_FEED_URL).")
+@click.option(
+    "--feed-url",
+    metavar="URL",
+    multiple=True,
+    help="Adresse du flux 1xBet (ORACXPRED_FEED_URL) ; répétable : miroirs du même flux "
+    "(ORACXPRED_FEED_URLS).",
+)
 @click.option(
     "--results-url",
     metavar="URL",
@@ -64,6 +71,13 @@ def store_options(func: Any) -> Any:
     metavar="PORT",
     help="Exposer les métriques Prometheus sur ce port (mode daemon).",
 )
+@click.option(
+    "--alert-url",
+    "alert_urls",
+    metavar="URL",
+    multiple=True,
+    help="Adresse apprise où envoyer les alertes (répétable ; ORACXPRED_ALERT_URLS).",
+)
 @click.version_option(
     __version__,
     "--version",
@@ -73,7 +87,7 @@ def store_options(func: Any) -> Any:
 def collect_command(daemon: bool, test_db: bool, verbose: bool, **values: Any) -> int:
     """Collecte les matchs terminés du flux 1xBet (une fois, ou en continu avec --daemon)."""
     try:
-        settings = settings_from({**values, "verbose": verbose})
+        settings = settings_from({**mirror_values(values), "verbose": verbose})
         setup_logging(settings.verbose, settings.log_file)
     except ConfigError as exc:
         stderr_line(f"Erreur : {exc}")
