@@ -121,9 +121,11 @@ def test_a_429_host_is_not_skipped(good):
 def test_a_403_host_is_not_skipped(good):
     with StaticFeed(b"<html>Forbidden</html>", status=403, ctype="text/html") as forbidden:
         before = feed_requests(good)
-        with mirrors([forbidden.feed_url, good.feed_url]) as client:
-            with pytest.raises(FeedForbidden, match="HTTP 403"):
-                client.fetch_feed()
+        with (
+            mirrors([forbidden.feed_url, good.feed_url]) as client,
+            pytest.raises(FeedForbidden, match="HTTP 403"),
+        ):
+            client.fetch_feed()
         assert feed_requests(good) == before
         assert len(forbidden.requests) == 1
 
@@ -132,9 +134,11 @@ def test_a_406_is_the_same_everywhere_and_not_switched(good):
     with start_simulator(seed=6, manual_clock=True) as refusing:
         refusing.set_faults(mode="406")
         before = feed_requests(good)
-        with mirrors([refusing.feed_url, good.feed_url]) as client:
-            with pytest.raises(FeedError, match="406"):
-                client.fetch_feed()
+        with (
+            mirrors([refusing.feed_url, good.feed_url]) as client,
+            pytest.raises(FeedError, match="406"),
+        ):
+            client.fetch_feed()
         assert feed_requests(good) == before
 
 

@@ -12,7 +12,6 @@ from oracxpred.store.sql.migrate import alembic_config, current_revision, head_r
 from oracxpred.store.sql.store import SqlStore
 
 
-
 def test_upgrade_from_0001_adds_feed_host(sql_url: str) -> None:
     engine = sa.create_engine(sql_url)
     try:
