@@ -135,6 +135,9 @@ def _register_optional() -> None:
     group.add_command(import_csv, "import-csv")
     group.add_command(export_csv, "export-csv")
     group.add_command(web, "web")
+    from oracxpred.cli.doctor import doctor
+
+    group.add_command(doctor, "doctor")
 
 
 def main(args: list[str] | None = None) -> int:
