@@ -21,6 +21,7 @@ import logging
 import queue
 import threading
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -58,14 +59,18 @@ Sender = Callable[[Message], bool]
 
 def apprise_sender(urls: Sequence[str]) -> Sender:
     """Deliver with apprise to every URL; False when any delivery failed."""
-    import apprise
+    with warnings.catch_warnings():
+        # apprise 2.3 loads its plugins on the first URL, one of which imports the stdlib's
+        # deprecated ``imghdr`` (Python 3.11/3.12).
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import apprise
 
-    # apprise logs in English at WARNING; our own French line says what failed.
-    logging.getLogger("apprise").setLevel(logging.CRITICAL)
-    notifier = apprise.Apprise()
-    for index, url in enumerate(urls, start=1):
-        if not notifier.add(url):
-            log.warning(messages.ALERT_NO_URL.format(index=index))
+        # apprise logs in English at WARNING; our own French line says what failed.
+        logging.getLogger("apprise").setLevel(logging.CRITICAL)
+        notifier = apprise.Apprise()
+        for index, url in enumerate(urls, start=1):
+            if not notifier.add(url):
+                log.warning(messages.ALERT_NO_URL.format(index=index))
 
     def send(message: Message) -> bool:
         kind = apprise.NotifyType.SUCCESS if message.state == "resolved" else "failure"

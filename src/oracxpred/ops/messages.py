@@ -16,9 +16,9 @@ WATCH_ERROR = "Erreur inattendue dans le suivi des alertes (la collecte continue
 SUMMARY_TITLE = "OracXPred : résumé du {day}"
 
 INCIDENTS = {
-    "feed": "flux en échec depuis {minutes:.0f} min",
+    "feed": "flux en échec",
     "blocked": "le site refuse les requêtes du collecteur",
-    "no_events": "aucun événement dans le flux depuis {minutes:.0f} min",
+    "no_events": "aucun événement dans le flux",
     "results": "service de résultats en échec",
     "rejected": "événements rejetés (format du flux changé ?)",
     "unresolved": "matchs non résolus",
