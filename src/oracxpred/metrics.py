@@ -13,12 +13,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Info, start_http_server
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, start_http_server
 
 if TYPE_CHECKING:
     from wsgiref.simple_server import WSGIServer
 
     from oracxpred.collector.lease import Holder
+
+CYCLE_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0)
+"""Seconds: a cycle takes ~0.1–2 s, a slow feed with retries up to a minute or two."""
 
 DEFAULT_ADDR = "127.0.0.1"
 """Where the endpoint listens unless told otherwise."""
@@ -115,6 +118,34 @@ class CollectorMetrics:
         self.alerts_failed = Counter(
             "oracxpred_alert_failures", "Envois d'alerte échoués ou abandonnés", registry=r
         )
+        self.events_rejected = Counter(
+            "oracxpred_events_rejected", "Événements du flux rejetés (format inattendu)", registry=r
+        )
+        self.spool_rows = Gauge(
+            "oracxpred_spool_rows", "Matchs en attente locale (base injoignable)", registry=r
+        )
+        self.cycle_duration = Histogram(
+            "oracxpred_cycle_duration_seconds",
+            "Durée d'un cycle de collecte réussi",
+            buckets=CYCLE_BUCKETS,
+            registry=r,
+        )
+        self.league_saved = Counter(
+            "oracxpred_league_matches_saved",
+            "Matchs sauvegardés, par ligue",
+            ["league"],
+            registry=r,
+        )
+
+    def cycle_details(
+        self, rejected: int, spooled: int, duration_s: float, leagues: list[str]
+    ) -> None:
+        """What a successful cycle adds beyond ``success`` (dashboard panels)."""
+        self.events_rejected.inc(rejected)
+        self.spool_rows.set(spooled)
+        self.cycle_duration.observe(duration_s)
+        for league in leagues:
+            self.league_saved.labels(league=league).inc()
 
     def host_used(self, host: str, hosts: list[str], switched: bool) -> None:
         for name in hosts:

@@ -116,6 +116,13 @@ class IncidentWatch:
     def _cycle_ok(self, collector: Collector, report: CycleReport) -> None:
         now = self._now()
         self._host_metric(collector)
+        if self.metrics is not None:
+            self.metrics.cycle_details(
+                rejected=len(report.rejected),
+                spooled=report.spooled,
+                duration_s=(datetime.now(UTC) - report.started_at).total_seconds(),
+                leagues=[escape(m.league or "?", 80) for m in report.saved],
+            )
         self._day.ok += 1
         self._day.saved.update(m.league or "?" for m in report.saved)
         self._feed_failing_since = None
