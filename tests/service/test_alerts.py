@@ -262,3 +262,85 @@ def test_alert_settings_from_the_environment():
 
     with pytest.raises(ConfigError, match="HH:MM"):
         load_settings({}, {"ORACXPRED_ALERT_SUMMARY": "25:00"})
+
+
+def static_runner(tmp_path, feed, receiver, now):
+    settings = Settings(
+        feed_url=feed.feed_url, csv_path=tmp_path / "m.csv", retries=0, alert_urls=(receiver.url,)
+    )
+    metrics = CollectorMetrics()
+    alerter = Alerter(apprise_sender(settings.alert_urls), cooldown_s=1800)
+    watch = IncidentWatch(settings, metrics, alerter, now=now)
+    store = GuardedStore(CsvStore(settings.csv_path))
+    return CycleRunner(settings, store, lease_for(settings), metrics, watch=watch), alerter
+
+
+def test_a_403_is_alerted_at_once_and_counted(tmp_path, receiver):
+    from tests.helpers import StaticFeed
+
+    moment = [datetime(2026, 1, 1, 10, 0, tzinfo=UTC)]
+    with StaticFeed(b"<html>Interdit</html>", status=403, ctype="text/html") as feed:
+        runner, alerter = static_runner(tmp_path, feed, receiver, lambda: moment[0])
+        try:
+            runner.tick()
+            titles = drained(alerter, receiver)
+            assert titles == ["OracXPred : le site refuse les requêtes du collecteur"]
+            refusals = runner.metrics.feed_refusals.labels(status="403")._value.get()
+            assert refusals == 1
+        finally:
+            runner.close()
+
+
+def test_an_empty_feed_for_n_minutes_is_an_incident(tmp_path, receiver):
+    from tests.helpers import StaticFeed
+
+    moment = [datetime(2026, 1, 1, 10, 0, tzinfo=UTC)]
+    empty = b'{"Error":"","ErrorCode":0,"Success":true,"Value":[]}'
+    with StaticFeed(empty) as feed:
+        runner, alerter = static_runner(tmp_path, feed, receiver, lambda: moment[0])
+        try:
+            runner.tick()
+            assert drained(alerter, receiver) == []
+            moment[0] += timedelta(minutes=6)
+            runner.tick()
+            runner.tick()
+            titles = drained(alerter, receiver)
+            assert titles == ["OracXPred : aucun événement dans le flux"]
+        finally:
+            runner.close()
+
+
+def test_rejected_events_open_then_recover(tmp_path, sim, receiver):
+    moment = [datetime(2026, 1, 1, 10, 0, tzinfo=UTC)]
+    runner, alerter = runner_for(tmp_path, sim, receiver, lambda: moment[0])
+    try:
+        sim.set_faults(mode="schema_drift", count=1)
+        runner.tick()
+        assert drained(alerter, receiver) == [
+            "OracXPred : événements rejetés (format du flux changé ?)"
+        ]
+        runner.tick()
+        assert drained(alerter, receiver) == [
+            "OracXPred rétabli : événements rejetés (format du flux changé ?)"
+        ]
+        assert runner.metrics.events_rejected._value.get() > 0
+    finally:
+        runner.close()
+
+
+def test_lease_taken_over_is_one_notice(receiver):
+    from oracxpred.collector.lease import Holder
+
+    settings = Settings(alert_urls=(receiver.url,))
+    alerter = Alerter(apprise_sender(settings.alert_urls), cooldown_s=1800)
+    watch = IncidentWatch(settings, None, alerter)
+    try:
+        watch.took_lease()
+        other = Holder("autre-hote", 99, datetime(2026, 1, 1, tzinfo=UTC))
+        watch.standby(other)
+        watch.standby(other)  # still in standby: nothing new
+        assert drained(alerter, receiver) == [
+            "OracXPred : bail de collecte repris par un autre collecteur"
+        ]
+    finally:
+        alerter.close()
