@@ -144,3 +144,14 @@ def test_promtool_accepts_the_rules():
         [promtool, "check", "rules", str(RULES)], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_promtool_unit_tests_of_the_rules_pass():
+    promtool = shutil.which("promtool")
+    if promtool is None:
+        pytest.skip("promtool absent (paquet Debian prometheus)")
+    tests = REPO / "tests" / "unit" / "prometheus_rules_test.yml"
+    done = subprocess.run(
+        [promtool, "test", "rules", str(tests)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
