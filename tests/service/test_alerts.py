@@ -234,6 +234,8 @@ def test_daily_summary_once_a_day(receiver):
     collector: Any = SimpleNamespace(client=None)  # the summary needs no feed client
     match = SimpleNamespace(league="FIFA")
     report = CycleReport(started_at=moment[0], saved=[match, match], events=3)  # type: ignore[list-item]
+    alerts.add_to_summary(lambda: "Complétude : 100 %")
+    alerts.add_to_summary(lambda: 1 / 0)  # type: ignore[arg-type,return-value]  # left out
     try:
         watch.cycle_ok(collector, report)  # 11:00: not yet
         moment[0] = moment[0].replace(hour=12, minute=1)
@@ -242,8 +244,10 @@ def test_daily_summary_once_a_day(receiver):
         wait_until(lambda: receiver.messages)
         assert "Cycles : 2 réussi(s)" in receiver.messages[0]["message"]
         assert "FIFA 4" in receiver.messages[0]["message"]
+        assert receiver.messages[0]["message"].endswith("Complétude : 100 %")
         assert drained(alerter, receiver) == ["OracXPred : résumé du 2026-01-01"]
     finally:
+        alerts._summary_parts.clear()
         alerter.close()
 
 

@@ -9,6 +9,7 @@ The API other parts of the collector call (audit, archive…)::
     from oracxpred.ops import alerts
     alerts.raise_incident("completeness", "Complétude 97 % sur la ligue X")  # opens, once
     alerts.resolve("completeness")  # recovery message, if the opening was sent
+    alerts.add_to_summary(lambda: "Complétude : 100 %")  # a line of the daily summary
 
 Both are no-ops when no alert URL is configured (no ``Alerter`` installed), return whether a
 message was queued, and never raise. Kinds are free strings; ``messages.INCIDENTS`` names the
@@ -221,6 +222,25 @@ def resolve(kind: str) -> bool:
     """Close incident ``kind``; a recovery message goes when its opening did."""
     alerter = _active
     return alerter.resolve(kind) if alerter is not None else False
+
+
+_summary_parts: list[Callable[[], str]] = []
+
+
+def add_to_summary(part: Callable[[], str]) -> None:
+    """Register a line of the daily summary (e.g. the audit's completeness per league)."""
+    _summary_parts.append(part)
+
+
+def summary_lines() -> list[str]:
+    """The registered summary lines; a part that fails is left out (and logged)."""
+    lines = []
+    for part in list(_summary_parts):
+        try:
+            lines.append(part())
+        except Exception:  # another module's bug must not cost the summary
+            log.exception(messages.WATCH_ERROR)
+    return lines
 
 
 def notice(kind: str, message: str) -> bool:

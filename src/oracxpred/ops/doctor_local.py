@@ -85,9 +85,16 @@ def check_lease(settings: Settings) -> Line:
 
 
 def check_archive(settings: Settings) -> Line:
-    """The archive folder, when a setting names one (``archive_dir``; built by the archive
-    work, hence read by name)."""
-    raw = getattr(settings, "archive_dir", None) or settings.extra.get("archive_dir")
+    """The archive folder, when a setting names one (``archive_dir`` or ``archive_path``:
+    the archive is built elsewhere, hence read by name)."""
+    raw = next(
+        (
+            value
+            for name in ("archive_dir", "archive_path")
+            if (value := getattr(settings, name, None) or settings.extra.get(name))
+        ),
+        None,
+    )
     if not raw:
         return Line(t.ARCHIVE, "Dossier", "skip", t.ARCHIVE_NONE)
     path = Path(str(raw))

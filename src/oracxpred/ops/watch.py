@@ -216,7 +216,7 @@ class IncidentWatch:
             open=", ".join(self.alerter.open_kinds) or "aucun",
             error=tally.error or "aucune",
         )
-        self.alerter.summary(body, now)
+        self.alerter.summary("\n".join([body, *alerts.summary_lines()]), now)
 
     # -- delivery --------------------------------------------------------------------------
 
