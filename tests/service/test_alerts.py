@@ -348,3 +348,28 @@ def test_lease_taken_over_is_one_notice(receiver):
         ]
     finally:
         alerter.close()
+
+
+def test_a_real_daemon_sends_the_feed_alert(tmp_path, receiver):
+    from tests.service.support import collector
+
+    dead = f"http://127.0.0.1:{free_port()}/service-api/LiveFeed/Get1x2_VZip?sports=85"
+    proc = collector(
+        "--daemon",
+        "--interval",
+        "0.001",
+        "--feed-url",
+        dead,
+        "--alert-url",
+        receiver.url,
+        "--csv-path",
+        str(tmp_path / "m.csv"),
+        env={"ORACXPRED_ALERT_AFTER": "0.002", "ORACXPRED_RETRIES": "0"},
+    )
+    try:
+        wait_until(lambda: receiver.messages or proc.check_running(), timeout=60)
+        assert receiver.titles()[0] == "OracXPred : flux en échec"
+        assert "connexion refusée" in receiver.messages[0]["message"]
+        assert receiver.url.split("//")[1] not in proc.text  # alert URLs are never logged
+    finally:
+        proc.stop()
