@@ -24,6 +24,13 @@ ENV_NAMES: dict[str, str] = {
     "max_body_bytes": "ORACXPRED_MAX_BODY_BYTES",
     "unresolved_after_s": "ORACXPRED_UNRESOLVED_AFTER",
     "metrics_port": "ORACXPRED_METRICS_PORT",
+    # Mirrors and alerts (issue 16)
+    "feed_urls": "ORACXPRED_FEED_URLS",
+    "alert_urls": "ORACXPRED_ALERT_URLS",
+    "alert_after_min": "ORACXPRED_ALERT_AFTER",
+    "alert_cooldown_min": "ORACXPRED_ALERT_COOLDOWN",
+    "alert_summary": "ORACXPRED_ALERT_SUMMARY",
+    "alert_disk_mb": "ORACXPRED_ALERT_DISK_MB",
 }
 """Environment variable of each setting."""
 
@@ -61,6 +68,18 @@ class Settings:
     max_body_bytes: int = defaults.DEFAULT_MAX_BODY_BYTES
     unresolved_after_s: float = defaults.DEFAULT_UNRESOLVED_AFTER_S
     metrics_port: int | None = None
+    # Mirrors and alerts (issue 16)
+    feed_urls: tuple[str, ...] = ()  # several hosts of one feed; empty: feed_url alone
+    alert_urls: tuple[str, ...] = ()  # apprise URLs
+    alert_after_min: float = defaults.DEFAULT_ALERT_AFTER_MIN
+    alert_cooldown_min: float = defaults.DEFAULT_ALERT_COOLDOWN_MIN
+    alert_summary: str | None = None  # "HH:MM" UTC of the daily summary
+    alert_disk_mb: float = defaults.DEFAULT_ALERT_DISK_MB
+
+    @property
+    def mirrors(self) -> tuple[str, ...]:
+        """Every configured host of the feed, in the order given."""
+        return self.feed_urls or (self.feed_url,)
 
     @property
     def spool_path(self) -> Path:
@@ -173,6 +192,7 @@ def load_settings(
         if port > 65535:
             raise ConfigError(f"Port des métriques invalide « {port} ».")
         values["metrics_port"] = port
+    values.update(_ops_values(raw))
     return Settings(**values)
 
 
@@ -235,3 +255,39 @@ def load_web_settings(
         health_max_age_s=None if max_age is None else float(max_age),
         internal_collector=bool(internal),
     )
+
+
+# -- Mirrors and alerts (issue 16) -------------------------------------------------------------
+
+
+def split_list(raw: object) -> list[str]:
+    """A repeated flag (tuple) or a comma-separated variable, without empty items."""
+    items = raw if isinstance(raw, list | tuple) else str(raw).split(",")
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+def _ops_values(raw: Mapping[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if "feed_urls" in raw:
+        urls = tuple(validate_http_url(u, "Adresse du flux") for u in split_list(raw["feed_urls"]))
+        if urls:
+            values["feed_urls"], values["feed_url"] = urls, urls[0]
+    if "alert_urls" in raw:
+        values["alert_urls"] = tuple(split_list(raw["alert_urls"]))
+    if "alert_after_min" in raw:
+        values["alert_after_min"] = _positive(raw["alert_after_min"], "Délai d'alerte", float)
+    if "alert_cooldown_min" in raw:
+        values["alert_cooldown_min"] = _positive(
+            raw["alert_cooldown_min"], "Délai entre deux alertes", float
+        )
+    if "alert_disk_mb" in raw:
+        values["alert_disk_mb"] = _positive(raw["alert_disk_mb"], "Seuil d'espace disque", float)
+    if "alert_summary" in raw:
+        text = str(raw["alert_summary"]).strip()
+        hour, _, minute = text.partition(":")
+        if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+            raise ConfigError(
+                f"Heure du résumé quotidien invalide « {text} » : HH:MM (UTC) attendu."
+            )
+        values["alert_summary"] = f"{int(hour):02d}:{int(minute):02d}"
+    return values

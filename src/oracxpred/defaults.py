@@ -44,3 +44,15 @@ LOG_MAX_BYTES = 5 * 1024 * 1024
 
 LOG_BACKUP_COUNT = 5
 """Rotated log files kept."""
+
+
+# -- Alerts (issue 16) --------------------------------------------------------------------------
+
+DEFAULT_ALERT_AFTER_MIN = 5.0
+"""A failure lasting this long (feed down, no event at all) becomes an incident."""
+
+DEFAULT_ALERT_COOLDOWN_MIN = 30.0
+"""The same incident is not announced again sooner than this after its last message."""
+
+DEFAULT_ALERT_DISK_MB = 500.0
+"""Free space under this, where the store or the spool writes, is an incident."""

@@ -57,3 +57,23 @@ class StoreCorrupted(StoreError):
 
 class LeaseUnavailable(CollectorError):
     pass
+
+
+# -- Feed refusals and mirror failover (issue 16) ---------------------------------------------
+
+
+class FeedRefusal(FeedError):
+    """The site refused us (403, 429). Reported and alerted, never worked around by
+    switching host or faking identity."""
+
+
+class FeedForbidden(FeedRefusal):
+    """HTTP 403."""
+
+
+class FeedThrottled(FeedUnavailable, FeedRefusal):
+    """HTTP 429 still answered after the retries (each honoured ``Retry-After``)."""
+
+
+class FeedHtmlPage(FeedFormatError):
+    """An HTML page instead of JSON: a block page or a moved mirror; the next host may work."""

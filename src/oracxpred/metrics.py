@@ -13,12 +13,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Info, start_http_server
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, start_http_server
 
 if TYPE_CHECKING:
     from wsgiref.simple_server import WSGIServer
 
     from oracxpred.collector.lease import Holder
+
+CYCLE_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0)
+"""Seconds: a cycle takes ~0.1–2 s, a slow feed with retries up to a minute or two."""
 
 DEFAULT_ADDR = "127.0.0.1"
 """Where the endpoint listens unless told otherwise."""
@@ -60,6 +63,7 @@ class CollectorMetrics:
             "oracxpred_lease_holder", "Collecteur actif (hôte, pid, depuis)", registry=r
         )
         self._server: WSGIServer | None = None
+        self._ops_metrics(r)
 
     def success(self, saved: int, at: datetime) -> None:
         self.cycles.labels(result="success").inc()
@@ -83,6 +87,71 @@ class CollectorMetrics:
             self.holder.info(
                 {"host": holder.host, "pid": str(holder.pid), "since": holder.since.isoformat()}
             )
+
+    # -- Mirrors and alerts (issue 16) --------------------------------------------------------
+
+    def _ops_metrics(self, r: CollectorRegistry) -> None:
+        self.feed_host = Gauge(
+            "oracxpred_feed_host",
+            "1 pour l'hôte du flux (miroir) utilisé au dernier cycle, 0 pour les autres",
+            ["host"],
+            registry=r,
+        )
+        self.feed_host_switches = Counter(
+            "oracxpred_feed_host_switches",
+            "Bascules vers un autre miroir du flux, par hôte d'arrivée",
+            ["host"],
+            registry=r,
+        )
+        self.feed_refusals = Counter(
+            "oracxpred_feed_refusals",
+            "Refus du site (HTTP 403, 429), jamais contournés",
+            ["status"],
+            registry=r,
+        )
+        self.alerts_sent = Counter(
+            "oracxpred_alerts",
+            "Alertes envoyées, par incident et état",
+            ["kind", "state"],
+            registry=r,
+        )
+        self.alerts_failed = Counter(
+            "oracxpred_alert_failures", "Envois d'alerte échoués ou abandonnés", registry=r
+        )
+        self.events_rejected = Counter(
+            "oracxpred_events_rejected", "Événements du flux rejetés (format inattendu)", registry=r
+        )
+        self.spool_rows = Gauge(
+            "oracxpred_spool_rows", "Matchs en attente locale (base injoignable)", registry=r
+        )
+        self.cycle_duration = Histogram(
+            "oracxpred_cycle_duration_seconds",
+            "Durée d'un cycle de collecte réussi",
+            buckets=CYCLE_BUCKETS,
+            registry=r,
+        )
+        self.league_saved = Counter(
+            "oracxpred_league_matches_saved",
+            "Matchs sauvegardés, par ligue",
+            ["league"],
+            registry=r,
+        )
+
+    def cycle_details(
+        self, rejected: int, spooled: int, duration_s: float, leagues: list[str]
+    ) -> None:
+        """What a successful cycle adds beyond ``success`` (dashboard panels)."""
+        self.events_rejected.inc(rejected)
+        self.spool_rows.set(spooled)
+        self.cycle_duration.observe(duration_s)
+        for league in leagues:
+            self.league_saved.labels(league=league).inc()
+
+    def host_used(self, host: str, hosts: list[str], switched: bool) -> None:
+        for name in hosts:
+            self.feed_host.labels(host=name).set(1 if name == host else 0)
+        if switched:
+            self.feed_host_switches.labels(host=host).inc()
 
     def serve(self, port: int, addr: str = DEFAULT_ADDR) -> int:
         """Start the HTTP endpoint in a daemon thread; returns the bound port (0 = any)."""

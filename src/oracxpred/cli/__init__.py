@@ -14,6 +14,7 @@ import click
 from oracxpred import __version__
 from oracxpred.cli import messages as msg
 from oracxpred.cli.french import HELP_OPTION, FrenchCommand, FrenchGroup, run_click, stderr_line
+from oracxpred.cli.mirrors import mirror_values
 from oracxpred.cli.options import settings_from, store_options
 from oracxpred.errors import ConfigError
 from oracxpred.logs import setup_logging
@@ -31,7 +32,13 @@ from oracxpred.oserrors import os_reason
 @click.option("--log-file", metavar="CHEMIN", help="Écrire aussi les logs dans ce fichier.")
 @click.option("--test-db", is_flag=True, help="Tester le stockage configuré et quitter.")
 @click.option("--verbose", "-v", is_flag=True, help="Mode verbeux (DEBUG).")
-@click.option("--feed-url", metavar="URL", help="Adresse du flux 1xBet (ORACXPRED_FEED_URL).")
+@click.option(
+    "--feed-url",
+    metavar="URL",
+    multiple=True,
+    help="Adresse du flux 1xBet (ORACXPRED_FEED_URL) ; répétable : miroirs du même flux "
+    "(ORACXPRED_FEED_URLS).",
+)
 @click.option(
     "--results-url",
     metavar="URL",
@@ -43,6 +50,13 @@ from oracxpred.oserrors import os_reason
     metavar="PORT",
     help="Exposer les métriques Prometheus sur ce port (mode daemon).",
 )
+@click.option(
+    "--alert-url",
+    "alert_urls",
+    metavar="URL",
+    multiple=True,
+    help="Adresse apprise où envoyer les alertes (répétable ; ORACXPRED_ALERT_URLS).",
+)
 @click.version_option(
     __version__,
     "--version",
@@ -52,7 +66,7 @@ from oracxpred.oserrors import os_reason
 def collect_command(daemon: bool, test_db: bool, verbose: bool, **values: Any) -> int:
     """Collecte les matchs terminés du flux 1xBet (une fois, ou en continu avec --daemon)."""
     try:
-        settings = settings_from({**values, "verbose": verbose})
+        settings = settings_from({**mirror_values(values), "verbose": verbose})
         setup_logging(settings.verbose, settings.log_file)
     except ConfigError as exc:
         stderr_line(msg.ERROR.format(reason=exc))
@@ -100,6 +114,9 @@ def _register_optional() -> None:
     group.add_command(import_csv, "import-csv")
     group.add_command(export_csv, "export-csv")
     group.add_command(web, "web")
+    from oracxpred.cli.doctor import doctor
+
+    group.add_command(doctor, "doctor")
 
 
 def main(args: list[str] | None = None) -> int:

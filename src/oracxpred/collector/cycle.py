@@ -28,6 +28,7 @@ from oracxpred.core.tracker import (
 )
 from oracxpred.errors import CollectorError, FeedError
 from oracxpred.feed.client import FeedClient, RetryPolicy
+from oracxpred.feed.mirrors import MirrorClient, host_of
 from oracxpred.logs import escape, get_logger
 from oracxpred.store.base import Heartbeat, SpoolState, Store
 
@@ -46,15 +47,19 @@ class CycleReport:
     unresolved: int = 0
     spooled: int = 0
     error: str = ""
+    # For alerts and the heartbeat (issue 16)
+    events: int = 0  # events the feed listed
+    results_error: str = ""  # the results service failed this cycle
+    feed_host: str = ""  # the host that answered (or was tried last)
 
     @property
     def ok(self) -> bool:
         return not self.error
 
 
-def client_for(settings: Settings) -> FeedClient:
-    return FeedClient(
-        settings.feed_url,
+def client_for(settings: Settings) -> MirrorClient:
+    return MirrorClient(
+        settings.mirrors,
         results_url=settings.results_url,
         timeout_s=settings.timeout_s,
         max_body_bytes=settings.max_body_bytes,
@@ -65,10 +70,12 @@ def client_for(settings: Settings) -> FeedClient:
 class Collector:
     """A feed client and a store, used one cycle at a time."""
 
-    def __init__(self, settings: Settings, store: Store, client: FeedClient | None = None):
+    def __init__(
+        self, settings: Settings, store: Store, client: FeedClient | MirrorClient | None = None
+    ):
         self.settings = settings
         self.store = store
-        self.client = client or client_for(settings)
+        self.client: FeedClient | MirrorClient = client or client_for(settings)
         self._owns_client = client is None
         # The state this collector saved last, with the stamp the store gave for it: while the
         # store's stamp is unchanged, the next cycle starts from it instead of loading and
@@ -110,12 +117,16 @@ class Collector:
 
     def _collect(self, report: CycleReport, local_now: int) -> None:
         state = self._load_state()
-        response = self.client.fetch_feed()
+        try:
+            response = self.client.fetch_feed()
+        finally:
+            report.feed_host = host_of(self.client.feed_url)
         # Tracking runs on the feed server's clock when it sends one: a skewed local clock (or
         # the simulator's accelerated one) then cannot shift vanish, retry and expiry decisions.
         now = response.server_time or local_now
         parsed = parse_feed(response.body)
         report.rejected = list(parsed.rejections)
+        report.events = len(parsed.events) + len(parsed.rejections)
         for rejection in parsed.rejections:
             log.debug(
                 messages.REJECTED_EVENT.format(
@@ -125,7 +136,7 @@ class Collector:
         observation = observe(state, parsed.events, now)
         state = observation.state
         to_save = list(observation.to_save)
-        state, resolved, unresolved = self._resolve(state, now)
+        state, resolved, unresolved = self._resolve(state, now, report)
         to_save.extend(resolved)
         report.resolved = len(resolved)
         report.unresolved = len(unresolved)
@@ -196,7 +207,7 @@ class Collector:
             return TrackerState()
 
     def _resolve(
-        self, state: TrackerState, now: int
+        self, state: TrackerState, now: int, report: CycleReport
     ) -> tuple[TrackerState, list[FinishedMatch], list[tuple[int, str, str, str]]]:
         """Ask the results service about vanished matches; a failure only postpones them."""
         items: list[ResultItem] = []
@@ -206,6 +217,7 @@ class Collector:
                 items.extend(parse_results(body).items)
             except FeedError as exc:
                 log.warning(messages.RESULTS_FAILED.format(reason=exc))
+                report.results_error = str(exc)
                 break
         resolution = apply_results(state, items, now, self.settings.unresolved_after_s)
         return resolution.state, list(resolution.to_save), list(resolution.unresolved)
@@ -222,6 +234,7 @@ class Collector:
             duplicates=report.duplicates,
             rejected=len(report.rejected),
             error=report.error[:500],
+            feed_host=report.feed_host,
         )
         try:
             self.store.record_heartbeat(beat)

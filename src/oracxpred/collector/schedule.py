@@ -21,6 +21,7 @@ from oracxpred.core.records import FinishedMatch
 from oracxpred.errors import CollectorError, FeedError, LeaseUnavailable, StoreError
 from oracxpred.logs import get_logger, mask_secrets
 from oracxpred.metrics import CollectorMetrics
+from oracxpred.ops.watch import IncidentWatch, build_alerter
 from oracxpred.store.base import Heartbeat, SaveReport, Store
 from oracxpred.store.wrapper import DelegatingStore
 
@@ -88,10 +89,17 @@ class CycleRunner:
     """What happens at each tick of the schedule."""
 
     def __init__(
-        self, settings: Settings, store: GuardedStore, lease: Lease, metrics: CollectorMetrics
+        self,
+        settings: Settings,
+        store: GuardedStore,
+        lease: Lease,
+        metrics: CollectorMetrics,
+        watch: IncidentWatch | None = None,
     ) -> None:
         self.settings, self.store, self.lease, self.metrics = settings, store, lease, metrics
         self.collector = Collector(settings, store)
+        # Alerts (ops/watch.py): told the outcome of every tick, never raises into it.
+        self.watch = watch or IncidentWatch(settings, metrics, build_alerter(settings, metrics))
         self.interval_s = settings.interval_min * 60
         self.failures = 0
         self.failing_since: datetime | None = None
@@ -119,6 +127,7 @@ class CycleRunner:
         if self._closed:
             return
         self._closed = True
+        self.watch.close()
         self.collector.close()
         self.store.close()
         self.lease.close()
@@ -148,6 +157,7 @@ class CycleRunner:
         except CollectorError as exc:
             log.error(messages.LEASE_UNAVAILABLE, mask_secrets(str(exc)))
             self._failed(exc)
+            self.watch.lease_failed(exc)
             return
         if not held:
             self._standby()
@@ -162,13 +172,17 @@ class CycleRunner:
             report = self.collector.run_cycle()
         except CollectorError as exc:  # already logged by the cycle, with its cause
             self._failed(exc)
+            self.watch.cycle_failed(self.collector, exc)
         except Exception as exc:  # the cycle guard: whatever happened, the daemon goes on
             log.exception(messages.UNEXPECTED_ERROR)
             self._failed(exc)
+            self.watch.cycle_failed(self.collector, exc)
         else:
             self._succeeded(report)
+            self.watch.cycle_ok(self.collector, report)
 
     def _took_lease(self) -> None:
+        self.watch.took_lease()
         if self._collecting:
             log.debug(messages.LEASE_RENEWED, self.lease.mechanism)
             return
@@ -185,6 +199,7 @@ class CycleRunner:
         holder = self.lease.holder()
         self.metrics.lease(False, holder)
         self.metrics.tick("standby")
+        self.watch.standby(holder)
         who = holder.describe() if holder else messages.UNKNOWN_HOLDER
         now = time.monotonic()
         said = self._standby_said

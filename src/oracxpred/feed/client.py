@@ -17,7 +17,14 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 import httpx
 
 from oracxpred import __version__, defaults
-from oracxpred.errors import FeedError, FeedFormatError, FeedUnavailable
+from oracxpred.errors import (
+    FeedError,
+    FeedForbidden,
+    FeedFormatError,
+    FeedHtmlPage,
+    FeedThrottled,
+    FeedUnavailable,
+)
 from oracxpred.logs import get_logger
 
 log = get_logger("feed")
@@ -119,6 +126,7 @@ class FeedClient:
         http: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
         rand: Callable[[], float] = random.random,
+        failover: bool = False,
     ) -> None:
         self.feed_url = feed_url
         self.results_url = results_url or results_url_for(feed_url)
@@ -131,6 +139,9 @@ class FeedClient:
         )
         self._sleep = sleep
         self._rand = rand
+        # One of several mirrors (feed/mirrors.py): a failure that another host may not have
+        # is raised at once so the next host is tried; only a 429 is retried here.
+        self.failover = failover
         self.last_attempts = 0
 
     def fetch_feed(self) -> FeedResponse:
@@ -157,8 +168,9 @@ class FeedClient:
             try:
                 return self._attempt(url, what)
             except _Retryable as exc:
-                if attempt >= self.policy.retries:
-                    raise FeedUnavailable(
+                if attempt >= self.policy.retries or (self.failover and not exc.throttled):
+                    error = FeedThrottled if exc.throttled else FeedUnavailable
+                    raise error(
                         f"{what} injoignable après {attempt + 1} tentative(s) : {exc.reason}"
                     ) from None
                 delay = self.policy.delay(attempt, exc.retry_after, self._rand)
@@ -171,12 +183,14 @@ class FeedClient:
             with self._http.stream("GET", url) as response:
                 status = response.status_code
                 if status in RETRY_STATUSES:
-                    raise _Retryable(f"HTTP {status}", _retry_after(response))
+                    raise _Retryable(f"HTTP {status}", _retry_after(response), status == 429)
                 if status == 406:
                     raise FeedError(
                         f"{what} : HTTP 406, paramètres refusés par le site "
                         "(vérifier l'adresse du flux ; pas de nouvel essai)"
                     )
+                if status == 403:
+                    raise FeedForbidden(f"{what} : HTTP {status} (pas de nouvel essai)")
                 if status >= 400:
                     raise FeedError(f"{what} : HTTP {status} (pas de nouvel essai)")
                 ctype = response.headers.get("Content-Type", "").lower()
@@ -189,7 +203,7 @@ class FeedClient:
         except httpx.DecodingError:
             raise FeedFormatError(f"{what} : réponse compressée illisible") from None
         if "text/html" in ctype or body.lstrip()[:1] == b"<":
-            raise FeedFormatError(f"{what} : page HTML reçue au lieu de JSON (blocage ou miroir ?)")
+            raise FeedHtmlPage(f"{what} : page HTML reçue au lieu de JSON (blocage ou miroir ?)")
         return FeedResponse(body, server_time)
 
     def _read_capped(self, response: httpx.Response, what: str) -> bytes:
@@ -217,10 +231,11 @@ class FeedClient:
 
 
 class _Retryable(Exception):
-    def __init__(self, reason: str, retry_after: float | None) -> None:
+    def __init__(self, reason: str, retry_after: float | None, throttled: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
+        self.throttled = throttled
 
 
 def _transport_reason(exc: httpx.TransportError) -> str:

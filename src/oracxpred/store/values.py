@@ -34,6 +34,7 @@ class Heartbeat:
     duplicates: int = 0
     rejected: int = 0
     error: str = ""
+    feed_host: str = ""  # the feed host (mirror) the cycle used
 
 
 @dataclass(frozen=True, slots=True)

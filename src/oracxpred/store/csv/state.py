@@ -182,6 +182,7 @@ def _to_json(beat: Heartbeat) -> dict[str, Any]:
         "duplicates": beat.duplicates,
         "rejected": beat.rejected,
         "error": beat.error,
+        "feed_host": beat.feed_host,
     }
 
 
@@ -201,6 +202,7 @@ def _from_json(raw: bytes) -> Heartbeat | None:
             duplicates=int(item.get("duplicates", 0)),
             rejected=int(item.get("rejected", 0)),
             error=str(item.get("error", "")),
+            feed_host=str(item.get("feed_host", "")),
         )
     except (ValueError, KeyError, TypeError, AttributeError):
         return None

@@ -136,4 +136,5 @@ def row_heartbeat(row: Mapping[Any, Any]) -> Heartbeat:
         duplicates=int(row["duplicates"]),
         rejected=int(row["rejected"]),
         error=row["error"],
+        feed_host=row["feed_host"] or "",
     )

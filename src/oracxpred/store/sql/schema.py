@@ -180,6 +180,7 @@ heartbeats = sa.Table(
     sa.Column("duplicates", sa.Integer(), nullable=False),
     sa.Column("rejected", sa.Integer(), nullable=False),
     sa.Column("error", sa.Text(), nullable=False),
+    sa.Column("feed_host", sa.String(255), nullable=False, server_default=""),  # 0002
     **_TABLE,
 )
 

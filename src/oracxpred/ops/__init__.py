@@ -1,0 +1,1 @@
+"""Operations: mirror diagnostics (``doctor``) and alerts; nothing here runs in ``core/``."""
