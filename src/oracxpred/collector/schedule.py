@@ -113,6 +113,13 @@ class GuardedStore(Store):
     def league_stats(self, query: MatchQuery | None = None) -> list[LeagueStats]:
         return self.inner.league_stats(query)
 
+    def load_checkpoint(self, name: str) -> dict[str, Any] | None:
+        return self.inner.load_checkpoint(name)
+
+    def save_checkpoint(self, name: str, data: dict[str, Any]) -> None:
+        with self.write_lock:
+            self.inner.save_checkpoint(name, data)
+
     def __getattr__(self, name: str) -> Any:
         if name == "inner":
             raise AttributeError(name)

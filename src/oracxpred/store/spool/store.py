@@ -230,6 +230,13 @@ class SpoolingStore(Store):
         spooled = self.spool.stored_ids(wanted)
         return spooled | self._call(lambda: self.primary.stored_ids(wanted), set)
 
+    def load_checkpoint(self, name: str) -> dict[str, Any] | None:
+        """The primary's: progress is never spooled (a backfill stops while the base is down)."""
+        return self.primary.load_checkpoint(name)
+
+    def save_checkpoint(self, name: str, data: dict[str, Any]) -> None:
+        self.primary.save_checkpoint(name, data)
+
     # -- reads: the primary's (spooled rows show up once replayed) --------------------------
 
     def iter_matches(self) -> Iterator[FinishedMatch]:

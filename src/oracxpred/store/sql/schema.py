@@ -192,5 +192,15 @@ collector_lease = sa.Table(
 )
 """Single-active-collector lease rows (``lease.py`` owns their meaning)."""
 
+checkpoints = sa.Table(
+    "checkpoints",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("data", _text(), nullable=False),  # JSON text
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    **_TABLE,
+)
+"""Named progress records (the backfill's fixed upper bound and done spans), migration 0002."""
+
 INSERT_COLUMNS: tuple[str, ...] = MATCH_COLUMNS
 """What a writer supplies; ``id`` and ``sort_time`` are the database's."""
