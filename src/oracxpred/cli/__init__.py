@@ -113,6 +113,7 @@ def _register_optional() -> None:
     if "web" in group.commands:
         return
     from oracxpred.cli.db import db, export_csv, import_csv
+    from oracxpred.cli.history import audit, backfill
     from oracxpred.cli.sim import feed_sim
     from oracxpred.cli.web import web
 
@@ -121,6 +122,8 @@ def _register_optional() -> None:
     group.add_command(import_csv, "import-csv")
     group.add_command(export_csv, "export-csv")
     group.add_command(web, "web")
+    group.add_command(backfill, "backfill")
+    group.add_command(audit, "audit")
 
 
 def main(args: list[str] | None = None) -> int:
