@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MODES = (
-    "refuse", "timeout", "slow_body", "500", "503", "429", "406", "html", "truncated",
+    "refuse", "timeout", "slow_body", "500", "503", "429", "406", "400", "html", "truncated",
     "success_false", "no_value", "wrong_types", "huge", "invalid_utf8", "long_names",
     "schema_drift",
 )  # fmt: skip

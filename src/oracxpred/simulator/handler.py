@@ -155,6 +155,11 @@ class Handler(BaseHTTPRequestHandler):
             headers = {"Retry-After": _seconds(params["retry_after"])} if status == 429 else {}
             page = f"<html><body><h1>{status} {ERROR_PAGES[status]}</h1></body></html>"
             self._send(status, page.encode(), HTML, headers)
+        elif mode == "400":  # what the results service answers a window it refuses
+            detail = "fenêtre refusée (panne simulée)"
+            self._json(
+                400, {"status": 400, "title": "InvalidQueryParametersException", "detail": detail}
+            )
         elif mode == "html":
             self._send(200, faults.HTML_PAGE.encode(), HTML)
         elif mode == "success_false":
