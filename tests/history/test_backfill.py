@@ -45,15 +45,18 @@ def assert_matches_truth(store: Store, truth: dict[int, dict[str, Any]]) -> None
         assert (m.league, m.league_id) == (t["league"], t["league_id"])
         assert m.start_time == datetime.fromtimestamp(t["start"], tz=UTC)
         assert m.finish_source is FinishSource.BACKFILL
-        assert m.odds is None and m.opening_odds is None
+        assert m.odds is None
+        assert m.opening_odds is None
 
 
 def test_backfill_equals_the_simulator_truth_on_every_backend(sim, any_target):
     with open_target(any_target) as store, client_for(sim) as client:
         pacer = Pacer(0)
         report = run_backfill(store, client, days=2, pacer=pacer)
-        assert report.complete and report.upper - report.lower == 2 * DAY
-        assert report.upper % 300 == 0 and report.upper <= time.time() - 1800
+        assert report.complete
+        assert report.upper - report.lower == 2 * DAY
+        assert report.upper % 300 == 0
+        assert report.upper <= time.time() - 1800
         truth = truth_between(sim, report.lower, report.upper)
         assert len(truth) > 500
         assert_matches_truth(store, truth)
@@ -66,7 +69,8 @@ def test_backfill_equals_the_simulator_truth_on_every_backend(sim, any_target):
         assert sum(s.stored + s.present for s in second.leagues) == 0
         assert store.count_matches() == len(truth)
         saved = checkpoint.load(store)
-        assert saved is not None and saved.upper == report.upper
+        assert saved is not None
+        assert saved.upper == report.upper
 
 
 def test_restart_forgets_the_checkpoint_and_stores_nothing_twice(sim, tmp_path):
@@ -129,7 +133,8 @@ def test_throttling_and_server_errors_are_retried(sim, tmp_path):
     sim.set_faults("429", count=2, target="results", retry_after=0)
     with open_target(target) as store, client_for(sim) as client:
         report = run_backfill(store, client, days=1, pacer=Pacer(0), leagues=[2986291])
-        assert report.complete and report.leagues[0].stored > 100
+        assert report.complete
+        assert report.leagues[0].stored > 100
     assert sim.faults()["served"] >= 2
 
 
@@ -138,15 +143,19 @@ def test_a_window_that_keeps_failing_is_reported_and_left_for_the_next_run(sim, 
     with open_target(target) as store, client_for(sim, retries=1) as client:
         sim.set_faults("400", count=1, target="results")
         report = run_backfill(store, client, days=2, pacer=Pacer(0), leagues=[2986291])
-        assert not report.complete and report.stopped is None
-        assert len(report.leagues[0].failed) == 1 and report.leagues[0].seconds == DAY
+        assert not report.complete
+        assert report.stopped is None
+        assert len(report.leagues[0].failed) == 1
+        assert report.leagues[0].seconds == DAY
         sim.set_faults("503", rate=1.0, target="results")
         down = run_backfill(store, client, days=2, pacer=Pacer(0), leagues=[2986291])
-        assert down.stopped is not None and "503" in down.stopped
+        assert down.stopped is not None
+        assert "503" in down.stopped
         sim.set_faults("none")
         last = Pacer(0)
         final = run_backfill(store, client, days=2, pacer=last, leagues=[2986291])
-        assert final.complete and last.requests == 1
+        assert final.complete
+        assert last.requests == 1
         upper = final.upper
     with open_target(target) as store:
         truth = {
@@ -223,7 +232,7 @@ def test_a_live_daemon_is_the_only_writer(sim, tmp_path):
         lock_info = tmp_path / "m.collector.json"
         wait_until(lock_info.exists, timeout=30, what="le daemon prend le bail")
         busy = _backfill_process(target, sim, "--rate", "0")
-        out, err = busy.communicate(timeout=60)
+        _out, err = busy.communicate(timeout=60)
         assert busy.returncode == 1
         assert "Un autre collecteur écrit dans ce stockage" in err
     finally:
@@ -234,7 +243,8 @@ def test_a_live_daemon_is_the_only_writer(sim, tmp_path):
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     ids = _csv_ids(target["csv_path"])
-    assert len(ids) == len(set(ids)) and set(before) <= set(ids)
+    assert len(ids) == len(set(ids))
+    assert set(before) <= set(ids)
 
 
 @pytest.mark.parametrize(
@@ -256,7 +266,8 @@ def test_invalid_dates_and_ranges_are_usage_errors_in_french(
     code = main([command, *args, "--csv-path", str(tmp_path / "m.csv")])
     err = capsys.readouterr().err
     assert code == 2
-    assert "Erreur" in err and words in err
+    assert "Erreur" in err
+    assert words in err
     assert not (tmp_path / "m.csv").exists()
 
 
@@ -272,4 +283,5 @@ def test_a_range_entirely_after_the_fixed_bound_is_refused(capsys, tmp_path):
             str(tmp_path / "m.csv"),
         ]
     )
-    assert code == 2 and "trop récente" in capsys.readouterr().err
+    assert code == 2
+    assert "trop récente" in capsys.readouterr().err

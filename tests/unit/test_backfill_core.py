@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -21,7 +22,7 @@ T0 = 1_796_000_000 // DAY * DAY  # a UTC midnight
 
 
 def item(event_id: int, start: int | None, score=(2, 1), half=(1, 0), **kw) -> ResultItem:
-    values = {
+    values: dict[str, Any] = {
         "event_id": event_id,
         "score": Score(*score),
         "halftime": None if half is None else Score(*half),
@@ -38,7 +39,7 @@ def item(event_id: int, start: int | None, score=(2, 1), half=(1, 0), **kw) -> R
 
 
 def row(event_id: int, start: int | None, score=(2, 1), half=(1, 0), **kw) -> FinishedMatch:
-    values = {
+    values: dict[str, Any] = {
         "event_id": event_id,
         "collected_at": datetime.fromtimestamp(T0 + 10, tz=UTC),
         "league": "L",
@@ -134,7 +135,8 @@ def test_windows_and_done_spans_tile_the_range(raw, length):
     )
     assert covered == [(lower, upper)]
     for a, b in windows:
-        assert a % 300 == b % 300 == 0 and 0 < b - a <= DAY
+        assert a % 300 == b % 300 == 0
+        assert 0 < b - a <= DAY
     assert sum(b - a for a, b in windows) == sum(
         b - a for a, b in B.missing_spans(lower, upper, done)
     )
@@ -145,7 +147,8 @@ def test_half_open_ownership():
     assert not B.owns((T0, T0 + 600), T0 + 600)
     assert B.owns((T0, T0 + 600), None)
     assert B.listing_windows(T0, T0 + 3 * DAY) == [(T0, T0 + 2 * DAY), (T0 + 2 * DAY, T0 + 3 * DAY)]
-    assert B.floor_step(T0 + 299) == T0 and B.ceil_step(T0 + 1) == T0 + 300
+    assert B.floor_step(T0 + 299) == T0
+    assert B.ceil_step(T0 + 1) == T0 + 300
 
 
 # -- checkpoint ---------------------------------------------------------------------------------
@@ -161,7 +164,8 @@ def test_checkpoint_round_trip():
     assert again == point
     point.listing, point.listed = {7: "Sept"}, (T0 - DAY, T0)
     again = B.checkpoint_from_dict(json.loads(json.dumps(point.to_dict())))
-    assert again.listing == {7: "Sept"} and again.listed == (T0 - DAY, T0)
+    assert again.listing == {7: "Sept"}
+    assert again.listed == (T0 - DAY, T0)
     assert B.leagues_to_do(again, [7, 8], T0 - 600, T0) == [8]
 
 
@@ -196,9 +200,13 @@ def test_backfill_rows_come_from_the_real_results_capture(fixtures_dir):
         377351, 506723, 1252965, 103,
     )  # fmt: skip
     assert first.start_time == datetime.fromtimestamp(1789990800, tz=UTC)
-    assert first.odds is None and first.opening_odds is None and first.halftime is None
+    assert first.odds is None
+    assert first.opening_odds is None
+    assert first.halftime is None
     bare = B.backfill_row(item(5, None, league_id=None), 9, collected)
-    assert bare.league_id == 9 and bare.start_time is None and bare.halftime == Score(1, 0)
+    assert bare.league_id == 9
+    assert bare.start_time is None
+    assert bare.halftime == Score(1, 0)
 
 
 def test_champs_listing():
@@ -264,9 +272,12 @@ def test_audit_finds_every_kind_of_difference():
         (9, "2-1 (mi-temps 0-0)", "2-1 (mi-temps 1-0)"),
         (10, "1-2 (mi-temps 1-0)", "2-1 (mi-temps 1-0)"),
     ]
-    assert first.unknown == [11] and not first.complete
+    assert first.unknown == [11]
+    assert not first.complete
     assert first.ratio == pytest.approx(6 / 7)
-    assert second.complete and second.ratio == 1.0 and second.expected == 1
+    assert second.complete
+    assert second.ratio == 1.0
+    assert second.expected == 1
     assert first.as_dict()["mismatched"][0] == {
         "event_id": 3,
         "stored": "2-1 (mi-temps 1-0)",
@@ -282,4 +293,5 @@ def test_swaps_are_found_by_team_ids_too():
     days = A.day_spans(T0, T0 + DAY)
     stored = row(1, T0, score=(1, 2), team1="Autre", team2="Nom", team1_id=2, team2_id=1)
     (audit,) = A.audit_league(7, "L", days, [item(1, T0)], [stored])
-    assert audit.swapped == [1] and not audit.mismatched
+    assert audit.swapped == [1]
+    assert not audit.mismatched
