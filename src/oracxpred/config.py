@@ -24,6 +24,7 @@ ENV_NAMES: dict[str, str] = {
     "max_body_bytes": "ORACXPRED_MAX_BODY_BYTES",
     "unresolved_after_s": "ORACXPRED_UNRESOLVED_AFTER",
     "metrics_port": "ORACXPRED_METRICS_PORT",
+    "audit_every_min": "ORACXPRED_AUDIT_EVERY",  # history (issue 15)
 }
 """Environment variable of each setting."""
 
@@ -53,6 +54,7 @@ class Settings:
     unresolved_after_s: float = defaults.DEFAULT_UNRESOLVED_AFTER_S
     metrics_port: int | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    audit_every_min: float = defaults.DEFAULT_AUDIT_EVERY_MIN  # history (issue 15); 0: off
 
     @property
     def spool_path(self) -> Path:
@@ -165,4 +167,24 @@ def load_settings(
         if port > 65535:
             raise ConfigError(f"Port des métriques invalide « {port} ».")
         values["metrics_port"] = port
+    values.update(_history_values(raw))
     return Settings(**values)
+
+
+# -- History (issue 15) ------------------------------------------------------------------------
+
+
+def _history_values(raw: Mapping[str, Any]) -> dict[str, Any]:
+    if "audit_every_min" not in raw:
+        return {}
+    text = str(raw["audit_every_min"]).replace(",", ".").strip()
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not math.isfinite(value) or value < 0:
+        raise ConfigError(
+            f"Intervalle d'audit invalide « {raw['audit_every_min']} » : un nombre de minutes "
+            "positif est attendu (0 : pas d'audit continu)."
+        )
+    return {"audit_every_min": value}

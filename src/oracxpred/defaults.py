@@ -44,3 +44,9 @@ LOG_MAX_BYTES = 5 * 1024 * 1024
 
 LOG_BACKUP_COUNT = 5
 """Rotated log files kept."""
+
+DEFAULT_AUDIT_EVERY_MIN = 60.0
+"""Minutes between two re-audits of the last hours by the daemon (0: none)."""
+
+AUDIT_RECENT_HOURS = 3
+"""Hours the daemon's re-audit covers, one results call per league and hour."""

@@ -64,6 +64,13 @@ def store_options(func: Any) -> Any:
     metavar="PORT",
     help="Exposer les métriques Prometheus sur ce port (mode daemon).",
 )
+@click.option(
+    "--audit-every",
+    "audit_every_min",
+    metavar="MIN",
+    help="Mode daemon : revérifier les dernières heures toutes les MIN minutes "
+    "(défaut : 60 ; 0 : jamais).",
+)
 @click.version_option(
     __version__,
     "--version",

@@ -100,16 +100,9 @@ def _writing(settings: Settings) -> Iterator[Any]:
 
 
 def _client(settings: Settings) -> Any:
-    from oracxpred.feed.client import FeedClient, RetryPolicy
+    from oracxpred.history.backfill import client_for
 
-    policy = RetryPolicy(retries=settings.retries, backoff_s=settings.backoff_s)
-    return FeedClient(
-        settings.feed_url,
-        results_url=settings.results_url,
-        timeout_s=settings.timeout_s,
-        max_body_bytes=settings.max_body_bytes,
-        policy=policy,
-    )
+    return client_for(settings)
 
 
 @click.command(cls=FrenchCommand, context_settings=HELP_OPTION, name="backfill")

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from oracxpred.config import Settings
 from oracxpred.core.backfill import (
     DAY_S,
     SETTLE_S,
@@ -28,7 +29,7 @@ from oracxpred.core.backfill import (
 )
 from oracxpred.core.results import parse_results
 from oracxpred.errors import FeedError, FeedUnavailable
-from oracxpred.feed.client import FeedClient
+from oracxpred.feed.client import FeedClient, RetryPolicy
 from oracxpred.history import checkpoint, messages
 from oracxpred.logs import get_logger
 from oracxpred.store.base import Store
@@ -88,6 +89,18 @@ class BackfillReport:
     @property
     def complete(self) -> bool:
         return self.stopped is None and not self.failed_windows
+
+
+def client_for(settings: Settings) -> FeedClient:
+    """A results-service client with the configured timeouts and retry policy."""
+    policy = RetryPolicy(retries=settings.retries, backoff_s=settings.backoff_s)
+    return FeedClient(
+        settings.feed_url,
+        results_url=settings.results_url,
+        timeout_s=settings.timeout_s,
+        max_body_bytes=settings.max_body_bytes,
+        policy=policy,
+    )
 
 
 def utc_label(t: int) -> str:
