@@ -87,10 +87,10 @@ def day_ratios(record: dict[str, Any] | None) -> list[DayRatio]:
             league_id = int(key)
             names[league_id] = str(entry.get("name", ""))
             for hour, values in entry.get("hours", {}).items():
-                day = int(hour) // 86400 * 86400
+                day, expected, left = int(hour) // 86400 * 86400, int(values[0]), int(values[2])
                 acc = out.setdefault((league_id, day), [0, 0])
-                acc[0] += int(values[0])
-                acc[1] += int(values[2])
+                acc[0] += expected
+                acc[1] += left
         except (AttributeError, TypeError, ValueError, IndexError):
             continue  # a damaged entry is not shown; the next audit rewrites it
     return [

@@ -196,14 +196,12 @@ def page() -> str:
 
 def _completeness(state: Any) -> dict[str, Any]:
     """The re-audit's chart (history, issue 15); nothing when no audit ran yet."""
-    from datetime import UTC, datetime
-
     from oracxpred.errors import CollectorError
     from oracxpred.web.completeness import completeness_chart, completeness_days
 
-    now = datetime.now(UTC)
+    now = state.clock()
     try:
-        days = completeness_days(state.store, now)
+        days = completeness_days(state.store(), now)
     except CollectorError:
         days = []
     return {"completeness": completeness_chart(days, now) if days else None}
