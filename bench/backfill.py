@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import REPO, print_machine, print_table, result_line  # noqa: E402
+from bench.common import REPO, print_machine, print_table, result_line
 
 LEAGUES = (2986291, 2860561, 2648573)
 
@@ -37,6 +37,7 @@ def main() -> int:
     args = parser.parse_args()
     days = 7 if args.quick else args.days
 
+    from oracxpred.config import Settings
     from oracxpred.simulator.server import start_simulator
     from oracxpred.store.factory import open_csv, open_sql
 
@@ -68,7 +69,7 @@ def main() -> int:
             return 1
         requests = sum(sim.faults()["requests"].values()) - before
         url = args.database_url
-        with open_sql(url) if url else open_csv(_settings(csv_path)) as store:
+        with open_sql(url) if url else open_csv(Settings(csv_path=csv_path)) as store:
             rows = store.count_matches()
     expected = len(LEAGUES) * days + math.ceil(days / 2)
     print_table(
@@ -92,12 +93,6 @@ def main() -> int:
         )
     )
     return 0 if requests == expected and rss_mb <= 100 else 1
-
-
-def _settings(csv_path: Path):  # type: ignore[no-untyped-def]
-    from oracxpred.config import Settings
-
-    return Settings(csv_path=csv_path)
 
 
 if __name__ == "__main__":
