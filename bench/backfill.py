@@ -2,9 +2,9 @@
 
 Usage: ``python bench/backfill.py [--quick] [--days N] [--database-url URL]`` (``--quick``: 7
 days). The simulator runs in this process with its history prepared before timing; the backfill
-runs as ``oracxpred backfill`` in a subprocess, so its peak RSS is its own (``ru_maxrss`` of the
-child). Requests are counted by the simulator: one ``v3/games`` call per league and day plus
-one ``v2/champs`` call per 2 days.
+runs as ``oracxpred backfill`` in a subprocess, so its peak RSS is its own (``VmHWM`` of the
+child, read from ``/proc``). Requests are counted by the simulator: one ``v3/games`` call per
+league and day plus one ``v2/champs`` call per 2 days.
 
 RESULT: ``requests``, ``expected_requests``, ``rows_per_s``, ``rss_mb`` (peak of the backfill
 process), ``rows``.
@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -61,11 +60,14 @@ def main() -> int:
         env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
         env.pop("DATABASE_URL", None)
         started = time.perf_counter()
-        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+        proc = subprocess.Popen(
+            cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        rss_mb = _watch_peak_rss(proc)
+        out, err = proc.communicate()
         elapsed = time.perf_counter() - started
-        rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         if proc.returncode != 0:
-            print(proc.stdout, proc.stderr, sep="\n", file=sys.stderr)
+            print(out, err, sep="\n", file=sys.stderr)
             return 1
         requests = sum(sim.faults()["requests"].values()) - before
         url = args.database_url
@@ -93,6 +95,22 @@ def main() -> int:
         )
     )
     return 0 if requests == expected and rss_mb <= 100 else 1
+
+
+def _watch_peak_rss(proc: subprocess.Popen[str]) -> float:
+    """The child's own peak RSS (``VmHWM``, MB), read until it exits. Not ``ru_maxrss``: that
+    counts the pages of this process (the simulator's history) the child held before exec."""
+    peak = 0.0
+    status = Path(f"/proc/{proc.pid}/status")
+    while proc.poll() is None:
+        try:
+            for line in status.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]) / 1024)
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.05)
+    return peak
 
 
 if __name__ == "__main__":
