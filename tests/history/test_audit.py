@@ -161,3 +161,16 @@ def test_a_store_without_checkpoints_refuses_to_save_one():
     assert bare.load_checkpoint("x") is None
     with pytest.raises(StoreNotWritable, match="point de reprise"):
         bare.save_checkpoint("x", {})
+
+
+def test_the_outage_wrapper_keeps_checkpoints_in_the_database(sqlite_url, tmp_path):
+    from oracxpred.config import Settings
+    from oracxpred.store.factory import open_store
+
+    settings = Settings(csv_path=tmp_path / "m.csv", database_url=sqlite_url)
+    with open_store(settings) as store:
+        store.save_checkpoint("backfill", {"upper": 3})
+    with open_target({"database_url": sqlite_url}) as store:
+        assert store.load_checkpoint("backfill") == {"upper": 3}
+    with open_store(settings) as store:
+        assert store.load_checkpoint("backfill") == {"upper": 3}
