@@ -55,7 +55,8 @@ def audit_recent(
     names = discover_leagues(client, Checkpoint(upper), lower, upper, pacer)
     record = store.load_checkpoint(NAME) or {}
     expected = missing = repaired = 0
-    for hour in range(lower, upper, HOUR_S):
+    hours_to_check = range(lower, upper, HOUR_S) if names else range(0)
+    for hour in hours_to_check:
         report = run_audit(store, client, hour, hour + HOUR_S, leagues=list(names), repair=True)
         if report.failures:
             raise CollectorError(report.failures[0])
@@ -124,7 +125,7 @@ class ContinuousAudit:
         try:
             with client_for(self.settings) as client:
                 record = audit_recent(self.store, client, int(time.time()))
-        except CollectorError as exc:
+        except (CollectorError, ValueError) as exc:
             log.warning(
                 messages.CONTINUOUS_FAILED.format(
                     reason=mask_secrets(str(exc)), minutes=self.settings.audit_every_min
