@@ -113,6 +113,7 @@ def _client(settings: Settings) -> Any:
 @click.option(
     "--rate",
     type=click.FloatRange(min=0),
+    metavar="R",
     default=1.0,
     show_default=True,
     help="Requêtes par seconde au plus (0 : sans limite).",
