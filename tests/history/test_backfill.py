@@ -220,17 +220,20 @@ def test_sigkill_at_random_points_then_resume_leaves_no_gap_and_no_duplicate(sim
         assert len(ids) == len(set(ids)) == len(truth)
 
 
-def test_a_live_daemon_is_the_only_writer(sim, tmp_path):
-    target = {"csv_path": tmp_path / "m.csv", "database_url": None}
+def test_a_live_daemon_is_the_only_writer(sim, target):
+    from oracxpred.collector.lease import describe_holder
+    from tests.history.conftest import settings_for
+
     env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+    env.pop("DATABASE_URL", None)
     daemon = subprocess.Popen(
         [sys.executable, str(REPO / "collector_service.py"), "--daemon", "--interval", "0.25",
          *cli_args(target, sim)],
         env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     try:
-        lock_info = tmp_path / "m.collector.json"
-        wait_until(lock_info.exists, timeout=30, what="le daemon prend le bail")
+        settings = settings_for(target, sim)
+        wait_until(lambda: describe_holder(settings), timeout=30, what="le daemon prend le bail")
         busy = _backfill_process(target, sim, "--rate", "0")
         _out, err = busy.communicate(timeout=60)
         assert busy.returncode == 1
@@ -238,13 +241,18 @@ def test_a_live_daemon_is_the_only_writer(sim, tmp_path):
     finally:
         daemon.send_signal(signal.SIGTERM)
         daemon.communicate(timeout=60)
-    before = _csv_ids(target["csv_path"]) if target["csv_path"].exists() else []
+    with open_target(target) as store:
+        before = {m.event_id for m in store.iter_matches()}
     proc = _backfill_process(target, sim, "--rate", "0")
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
-    ids = _csv_ids(target["csv_path"])
-    assert len(ids) == len(set(ids))
-    assert set(before) <= set(ids)
+    with open_target(target) as store:
+        after = [m.event_id for m in store.iter_matches()]
+    assert len(after) == len(set(after))
+    assert before <= set(after)
+    if target["database_url"] is None:
+        ids = _csv_ids(target["csv_path"])
+        assert len(ids) == len(set(ids))
 
 
 @pytest.mark.parametrize(
