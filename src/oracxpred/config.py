@@ -31,6 +31,7 @@ ENV_NAMES: dict[str, str] = {
     "alert_cooldown_min": "ORACXPRED_ALERT_COOLDOWN",
     "alert_summary": "ORACXPRED_ALERT_SUMMARY",
     "alert_disk_mb": "ORACXPRED_ALERT_DISK_MB",
+    "audit_every_min": "ORACXPRED_AUDIT_EVERY",  # history (issue 15)
 }
 """Environment variable of each setting."""
 
@@ -80,6 +81,8 @@ class Settings:
     def mirrors(self) -> tuple[str, ...]:
         """Every configured host of the feed, in the order given."""
         return self.feed_urls or (self.feed_url,)
+
+    audit_every_min: float = defaults.DEFAULT_AUDIT_EVERY_MIN  # history (issue 15); 0: off
 
     @property
     def spool_path(self) -> Path:
@@ -193,6 +196,7 @@ def load_settings(
             raise ConfigError(f"Port des métriques invalide « {port} ».")
         values["metrics_port"] = port
     values.update(_ops_values(raw))
+    values.update(_history_values(raw))
     return Settings(**values)
 
 
@@ -291,3 +295,22 @@ def _ops_values(raw: Mapping[str, Any]) -> dict[str, Any]:
             )
         values["alert_summary"] = f"{int(hour):02d}:{int(minute):02d}"
     return values
+
+
+# -- History (issue 15) ------------------------------------------------------------------------
+
+
+def _history_values(raw: Mapping[str, Any]) -> dict[str, Any]:
+    if "audit_every_min" not in raw:
+        return {}
+    text = str(raw["audit_every_min"]).replace(",", ".").strip()
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not math.isfinite(value) or value < 0:
+        raise ConfigError(
+            f"Intervalle d'audit invalide « {raw['audit_every_min']} » : un nombre de minutes "
+            "positif est attendu (0 : pas d'audit continu)."
+        )
+    return {"audit_every_min": value}

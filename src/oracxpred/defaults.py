@@ -56,3 +56,8 @@ DEFAULT_ALERT_COOLDOWN_MIN = 30.0
 
 DEFAULT_ALERT_DISK_MB = 500.0
 """Free space under this, where the store or the spool writes, is an incident."""
+DEFAULT_AUDIT_EVERY_MIN = 60.0
+"""Minutes between two re-audits of the last hours by the daemon (0: none)."""
+
+AUDIT_RECENT_HOURS = 3
+"""Hours the daemon's re-audit covers, one results call per league and hour."""

@@ -62,6 +62,12 @@ class CollectorMetrics:
         self.holder = Info(
             "oracxpred_lease_holder", "Collecteur actif (hôte, pid, depuis)", registry=r
         )
+        self.completeness = Gauge(
+            "oracxpred_completeness_ratio",
+            "Part des matchs du service de résultats présents dans le stockage (7 derniers jours)",
+            ["league"],
+            registry=r,
+        )
         self._server: WSGIServer | None = None
         self._ops_metrics(r)
 

@@ -337,8 +337,8 @@ def test_results_agree_with_truth(sim, client):
             assert item["champId"] == league
             assert item["sportId"] == 85
             assert item["videos"] == [m["video"]]
-    empty = client.get(sim.results_url, params={"dateFrom": now + 600, "dateTo": now + 900})
-    assert empty.json() == {"count": 0}
+    empty = {"champId": SUPER, "dateFrom": now + 600, "dateTo": now + 900}
+    assert client.get(sim.results_url, params=empty).json() == {"count": 0}
 
 
 def test_results_list_only_finished_and_published_matches(client):
@@ -347,8 +347,10 @@ def test_results_list_only_finished_and_published_matches(client):
         now = handle.now()
         ids = {
             item["id"]
+            for league in (SUPER, CONF)
             for item in client.get(
-                handle.results_url, params={"dateFrom": now - 86400, "dateTo": now}
+                handle.results_url,
+                params={"champId": league, "dateFrom": now - 86400, "dateTo": now},
             ).json()["items"]
         }
         every = handle.truth(include_all=True)
@@ -367,6 +369,10 @@ def test_results_list_only_finished_and_published_matches(client):
         ({"dateFrom": 1780590000, "dateTo": 1780590000 + 2 * 86400 + 300}, "2 jours"),
         ({"dateFrom": 1780600000, "dateTo": 1780590000}, "précéder"),
         ({"dateFrom": 1780590000, "dateTo": 1780600000, "champId": "x"}, "champId"),
+        ({"dateFrom": 1780590000, "dateTo": 1780590600}, "champId est obligatoire"),
+        ({"champId": 1, "dateFrom": 1780590000, "dateTo": 1780590601}, "multiples de 300"),
+        ({"champId": 1, "dateFrom": 1780590001, "dateTo": 1780590600}, "multiples de 300"),
+        ({"dateFrom": 1780590000, "champId": 1, "dateTo": 1780590600}, "alphabétique"),
     ],
 )
 def test_results_validate_their_parameters(sim, client, params, detail):
@@ -598,12 +604,12 @@ def test_fault_count_rate_target_and_state(sim, client):
     client.post(f"{sim.url}/__faults__", json={"mode": "500", "target": "results"})
     assert client.get(sim.feed_url).status_code == 200
     now = sim.now()
-    results = client.get(sim.results_url, params={"dateFrom": now - 3600, "dateTo": now})
+    window = {"champId": SUPER, "dateFrom": now - 3600, "dateTo": now}
+    results = client.get(sim.results_url, params=window)
     assert results.status_code == 500
     client.post(f"{sim.url}/__faults__", json={"mode": "none"})
-    assert client.get(sim.results_url, params={"dateFrom": now, "dateTo": now}).json() == {
-        "count": 0
-    }
+    empty = {"champId": SUPER, "dateFrom": now, "dateTo": now}
+    assert client.get(sim.results_url, params=empty).json() == {"count": 0}
 
 
 @pytest.mark.parametrize(
@@ -621,7 +627,7 @@ def test_results_faults_spoil_items(client):
     with start_simulator(seed=1) as handle:
         handle.advance(7200)
         now = handle.now()
-        params = {"dateFrom": now - 7200, "dateTo": now}
+        params = {"champId": SUPER, "dateFrom": now - 7200, "dateTo": now}
         handle.set_faults("wrong_types", count=1, target="results")
         items = client.get(handle.results_url, params=params).json()["items"]
         assert items[0]["id"] == "abc"

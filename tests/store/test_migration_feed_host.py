@@ -1,4 +1,4 @@
-"""Migration 0002: a database created at 0001 gets ``heartbeats.feed_host``, old rows read ''."""
+"""Migration 0003: a database created at 0001 gets ``heartbeats.feed_host``, old rows read ''."""
 
 from __future__ import annotations
 

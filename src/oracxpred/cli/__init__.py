@@ -57,6 +57,13 @@ from oracxpred.oserrors import os_reason
     multiple=True,
     help="Adresse apprise où envoyer les alertes (répétable ; ORACXPRED_ALERT_URLS).",
 )
+@click.option(
+    "--audit-every",
+    "audit_every_min",
+    metavar="MIN",
+    help="Mode daemon : revérifier les dernières heures toutes les MIN minutes "
+    "(défaut : 60 ; 0 : jamais).",
+)
 @click.version_option(
     __version__,
     "--version",
@@ -106,6 +113,7 @@ def _register_optional() -> None:
     if "web" in group.commands:
         return
     from oracxpred.cli.db import db, export_csv, import_csv
+    from oracxpred.cli.history import audit, backfill
     from oracxpred.cli.sim import feed_sim
     from oracxpred.cli.web import web
 
@@ -117,6 +125,8 @@ def _register_optional() -> None:
     from oracxpred.cli.doctor import doctor
 
     group.add_command(doctor, "doctor")
+    group.add_command(backfill, "backfill")
+    group.add_command(audit, "audit")
 
 
 def main(args: list[str] | None = None) -> int:

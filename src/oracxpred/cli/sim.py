@@ -70,6 +70,13 @@ def _positive(ctx: click.Context, param: click.Parameter, value: float) -> float
     multiple=True,
     help="Ligue à simuler (LI), répétable (défaut : 5x5 Rush Superligue et 3x3 Conférence).",
 )
+@click.option(
+    "--history-days",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Jours de matchs déjà joués avant le début, listés par le service de résultats.",
+)
 def feed_sim(
     port: int,
     host: str,
@@ -79,6 +86,7 @@ def feed_sim(
     unpublished_rate: float,
     start_epoch: int | None,
     leagues: tuple[str, ...],
+    history_days: int,
 ) -> int:
     """Simulateur local du flux 1xBet (football virtuel), avec vérité terrain et pannes."""
     epoch = start_epoch if start_epoch is not None else int(time.time()) // 60 * 60
@@ -91,6 +99,7 @@ def feed_sim(
             start_epoch=epoch,
             leagues=[int(li) for li in leagues] or None,
             unpublished_rate=unpublished_rate,
+            history_days=history_days,
         )
     except OSError as exc:
         click.echo(

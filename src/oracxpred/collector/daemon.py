@@ -155,6 +155,10 @@ def _schedule(scheduler: BaseScheduler, runner: CycleRunner, settings: Settings)
         # the next one on schedule is as close.
         misfire_grace_time=max(1, math.ceil(interval_s)),
     )
+    if settings.audit_every_min > 0:
+        from oracxpred.history.continuous import schedule_audit
+
+        schedule_audit(scheduler, runner, settings)
 
 
 def _quiet_apscheduler() -> None:

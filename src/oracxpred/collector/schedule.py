@@ -80,6 +80,10 @@ class GuardedStore(DelegatingStore):
         with self.write_lock:
             return self.inner.replay_spool()
 
+    def save_checkpoint(self, name: str, data: dict[str, Any]) -> None:
+        with self.write_lock:
+            self.inner.save_checkpoint(name, data)
+
     def close(self) -> None:
         with self.write_lock:
             self.inner.close()

@@ -28,6 +28,7 @@ class FinishSource(StrEnum):
 
     FEED = "feed"  # seen finished in the live feed
     RESULTS = "results"  # resolved from the results service after it vanished
+    BACKFILL = "backfill"  # history read from the results service (``oracxpred backfill``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +94,9 @@ class ResultItem:
     league: str
     league_id: int | None
     start_time: int | None
+    team1_id: int | None = None  # ``opp1Ids[0]``
+    team2_id: int | None = None
+    sport_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

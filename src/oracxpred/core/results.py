@@ -156,7 +156,14 @@ def _item(raw: Any) -> ResultItem | Rejection:
         league=_text(raw.get("champName")),
         league_id=league_id if is_int(league_id) else None,
         start_time=start if is_int(start) else None,
+        team1_id=_positive_id(ids1[0]),
+        team2_id=_positive_id(ids2[0]),
+        sport_id=_positive_id(raw.get("sportId")),
     )
+
+
+def _positive_id(value: Any) -> int | None:
+    return value if is_int(value) and value > 0 else None
 
 
 def _text(value: Any) -> str:

@@ -89,6 +89,19 @@ def results_params(feed_url: str, league_id: int, date_from: int, date_to: int) 
     return urlencode(sorted(params.items()))
 
 
+def champs_url_for(results_url: str) -> str:
+    """``…/v2/champs`` beside ``…/v3/games`` (docs/feed.md §7)."""
+    base = results_url.split("?", 1)[0].rstrip("/")
+    if base.endswith("/v3/games"):
+        return base[: -len("/v3/games")] + "/v2/champs"
+    return base.rsplit("/", 1)[0] + "/champs"
+
+
+def champs_params(feed_url: str, date_from: int, date_to: int) -> str:
+    """Same parameters as ``results_params``, without ``champId``, in alphabetical order."""
+    return "&".join(p for p in results_params(feed_url, 0, date_from, date_to).split("&")[1:])
+
+
 def _http_date(raw: str | None) -> int | None:
     if not raw:
         return None
@@ -150,6 +163,11 @@ class FeedClient:
     def fetch_results(self, league_id: int, date_from: int, date_to: int) -> bytes:
         query = results_params(self.feed_url, league_id, date_from, date_to)
         return self._get(f"{self.results_url}?{query}", "service de résultats").body
+
+    def fetch_champs(self, date_from: int, date_to: int) -> bytes:
+        """``v2/champs``: leagues with results in the window (beside ``results_url``)."""
+        query = champs_params(self.feed_url, date_from, date_to)
+        return self._get(f"{champs_url_for(self.results_url)}?{query}", "liste des ligues").body
 
     def close(self) -> None:
         if self._owns_http:

@@ -19,6 +19,9 @@ from oracxpred.simulator.league import LeagueModel
 MAX_RESULTS_WINDOW_S = 2 * 86400
 """The results service refuses longer windows (docs/feed.md §7)."""
 
+WINDOW_STEP_S = 300
+"""``dateFrom``/``dateTo`` must be multiples of this, else 400 (docs/feed.md §7)."""
+
 
 def dumps(value: Any) -> bytes:
     """Compact JSON, UTF-8, like the site's (no spaces, accents kept)."""
@@ -94,16 +97,42 @@ class Simulator:
         champ = _int(query, "champId")
         if "champId" in query and champ is None:
             raise ValueError("champId doit être un entier")
+        if champ is None:
+            raise ValueError("champId est obligatoire (une ligue par requête)")
+        _check_service_rules(query, date_from, date_to)
         sports = _int_set(query, "sportIds")
         if sports is not None and payload.SPORT_ID not in sports:
             return []
         with self._lock:
             return self.model.results(champ, date_from, date_to, t)
 
+    def champs(self, query: dict[str, list[str]], t: int) -> list[dict[str, Any]]:
+        """``v2/champs``: leagues with results in the window (same window rules as v3/games)."""
+        date_from, date_to = _int(query, "dateFrom"), _int(query, "dateTo")
+        if date_from is None or date_to is None or date_from > date_to:
+            raise ValueError("dateFrom et dateTo (secondes unix, dateFrom ≤ dateTo) attendus")
+        if date_to - date_from > MAX_RESULTS_WINDOW_S:
+            raise ValueError("fenêtre trop longue : 2 jours au plus entre dateFrom et dateTo")
+        _check_service_rules(query, date_from, date_to)
+        sports = _int_set(query, "sportIds")
+        if sports is not None and payload.SPORT_ID not in sports:
+            return []
+        with self._lock:
+            return self.model.champs(date_from, date_to, t)
+
     def truth(self, *, include_all: bool = False) -> list[dict[str, Any]]:
         t = self.now()
         with self._lock:
             return self.model.truth(t, include_all=include_all)
+
+
+def _check_service_rules(query: dict[str, list[str]], date_from: int, date_to: int) -> None:
+    """The real service's rules (docs/feed.md §7): 300 s steps, parameters in alphabetical order."""
+    if date_from % WINDOW_STEP_S or date_to % WINDOW_STEP_S:
+        raise ValueError("dateFrom et dateTo doivent être des multiples de 300 secondes")
+    names = list(query)
+    if names != sorted(names):
+        raise ValueError("paramètres attendus dans l'ordre alphabétique")
 
 
 def _int(query: dict[str, list[str]], name: str) -> int | None:

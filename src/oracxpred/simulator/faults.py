@@ -19,6 +19,9 @@ MODES = (
     "success_false", "no_value", "wrong_types", "huge", "invalid_utf8", "long_names",
     "schema_drift",
 )  # fmt: skip
+EXTRA_MODES = ("400",)
+"""Accepted too, but outside ``MODES`` (the rotation of the completeness runs): a results-service
+refusal of one window (``oracxpred backfill`` tests)."""
 TARGETS = ("feed", "results", "all")
 DEFAULT_PARAMS: dict[str, float] = {
     "delay": 30.0,  # timeout: seconds the request is held
@@ -111,8 +114,9 @@ def parse_plan(spec: dict[str, Any]) -> FaultPlan:
     mode = str(spec.get("mode", ""))
     if mode == "none":
         return FaultPlan()
-    if mode not in MODES:
-        raise ValueError(f"mode inconnu : {mode!r} (modes : none, {', '.join(MODES)})")
+    if mode not in MODES and mode not in EXTRA_MODES:
+        known = ", ".join((*MODES, *EXTRA_MODES))
+        raise ValueError(f"mode inconnu : {mode!r} (modes : none, {known})")
     target = str(spec.get("target", "feed"))
     if target not in TARGETS:
         raise ValueError(f"cible inconnue : {target!r} (cibles : {', '.join(TARGETS)})")

@@ -2,8 +2,8 @@
 
 stdlib ``ThreadingHTTPServer`` (HTTP/1.1 keep-alive, daemon threads). Routes:
 ``/service-api/LiveFeed/Get1x2_VZip`` (and ``/LiveFeed/…``), ``/service-api/result/web/api/v3/
-games``, ``/__truth__``, ``/__clock__``, ``/__faults__``, ``/__health__``. The ``Date`` header
-carries the simulated clock, which the collector uses as server time.
+games`` and ``…/v2/champs``, ``/__truth__``, ``/__clock__``, ``/__faults__``, ``/__health__``.
+The ``Date`` header carries the simulated clock, which the collector uses as server time.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 FEED_PATH = "/service-api/LiveFeed/Get1x2_VZip"
 FEED_PATHS = frozenset({FEED_PATH, "/LiveFeed/Get1x2_VZip"})  # older clients omit service-api
 RESULTS_PATH = "/service-api/result/web/api/v3/games"
+CHAMPS_PATH = "/service-api/result/web/api/v2/champs"
 JSON = "application/json; charset=utf-8"
 HTML = "text/html; charset=utf-8"
 ERROR_PAGES = {
@@ -71,6 +72,8 @@ class Handler(BaseHTTPRequestHandler):
                 self._feed(query)
             elif method == "GET" and url.path == RESULTS_PATH:
                 self._results(query)
+            elif method == "GET" and url.path == CHAMPS_PATH:
+                self._champs(query)
             elif url.path == "/__truth__" and method == "GET":
                 include_all = query.get("all", ["0"])[0] not in ("", "0", "false")
                 self._json(200, sim.truth(include_all=include_all))
@@ -123,6 +126,20 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self._fault(plan, value)
 
+    def _champs(self, query: dict[str, list[str]]) -> None:
+        sim = self.server.sim
+        plan = sim.faults.take("results")
+        try:
+            items = sim.champs(query, sim.now())
+        except ValueError as exc:
+            error = {"status": 400, "title": "InvalidQueryParametersException", "detail": str(exc)}
+            self._json(400, error)
+            return
+        if plan is None:
+            self._json(200, {"items": items})
+        else:
+            self._fault(plan, {"items": items})
+
     # -- faults --------------------------------------------------------------------------------
 
     def _fault(self, plan: faults.FaultPlan, value: Any) -> None:
@@ -138,6 +155,11 @@ class Handler(BaseHTTPRequestHandler):
             headers = {"Retry-After": _seconds(params["retry_after"])} if status == 429 else {}
             page = f"<html><body><h1>{status} {ERROR_PAGES[status]}</h1></body></html>"
             self._send(status, page.encode(), HTML, headers)
+        elif mode == "400":  # what the results service answers a window it refuses
+            detail = "fenêtre refusée (panne simulée)"
+            self._json(
+                400, {"status": 400, "title": "InvalidQueryParametersException", "detail": detail}
+            )
         elif mode == "html":
             self._send(200, faults.HTML_PAGE.encode(), HTML)
         elif mode == "success_false":

@@ -193,6 +193,21 @@ class LeagueModel:
         items.sort(key=lambda item: (item["dateStart"], item["id"]), reverse=True)
         return items
 
+    def champs(self, date_from: int, date_to: int, now: float) -> list[dict[str, Any]]:
+        """``v2/champs``: each league with published results whose S is in the window."""
+        self.advance_to(now)
+        lo = bisect.bisect_left(self._truth_starts, date_from)
+        hi = bisect.bisect_right(self._truth_starts, date_to)
+        counts: dict[int, int] = {}
+        for t in self._truth[lo:hi]:
+            if t["published"] and t["finished_at"] + self.results_delay_s <= now:
+                counts[t["league_id"]] = counts.get(t["league_id"], 0) + 1
+        return [
+            payload.champ_item(spec, counts[spec.league_id])
+            for spec in self.leagues
+            if spec.league_id in counts
+        ]
+
     def _spec(self, league_id: int) -> LeagueSpec:
         return next(s for s in self.leagues if s.league_id == league_id)
 

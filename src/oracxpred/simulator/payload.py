@@ -232,3 +232,14 @@ def result_item(truth: dict[str, Any], spec: LeagueSpec, teams: dict[int, Team])
         "champCountry": spec.country_id,
         "isCyber": True,
     }
+
+
+def champ_item(spec: LeagueSpec, games: int) -> dict[str, Any]:
+    """One ``result/web/api/v2/champs`` item."""
+    return {
+        "id": spec.league_id,
+        "name": spec.name,
+        "sportId": SPORT_ID,
+        "countryId": spec.country_id,
+        "gamesCount": games,
+    }

@@ -17,7 +17,7 @@ from oracxpred.simulator.app import Simulator
 from oracxpred.simulator.catalog import LeagueSpec
 from oracxpred.simulator.clock import SimClock
 from oracxpred.simulator.faults import parse_plan
-from oracxpred.simulator.handler import FEED_PATH, RESULTS_PATH, SimulatorServer
+from oracxpred.simulator.handler import CHAMPS_PATH, FEED_PATH, RESULTS_PATH, SimulatorServer
 from oracxpred.simulator.league import DEFAULT_START_EPOCH, LeagueModel
 
 FEED_QUERY = urlsplit(defaults.DEFAULT_FEED_URL).query
@@ -38,6 +38,7 @@ class SimulatorHandle:
         self.url = f"http://{self.host}:{self.port}"
         self.feed_url = f"{self.url}{FEED_PATH}?{FEED_QUERY}"
         self.results_url = f"{self.url}{RESULTS_PATH}"
+        self.champs_url = f"{self.url}{CHAMPS_PATH}"
 
     def now(self) -> int:
         """Simulated unix time, whole seconds (the ``Date`` header and ``U`` of the feed)."""
@@ -99,20 +100,25 @@ def start_simulator(
     unpublished_rate: float = 0.0,
     scoreless_rate: float = 0.03,
     results_delay_s: int = 0,
+    history_days: int = 0,
 ) -> SimulatorHandle:
     """Serve a seeded virtual league until ``stop()``.
 
     Clock: manual unless ``speed`` is given (sim seconds per wall second); ``manual_clock=False``
     without ``speed`` means 60. ``unpublished_rate`` is the share of matches the results service
     never lists; ``results_delay_s`` how long after the finish they appear there.
+    ``history_days``: matches were already played for that many days before ``start_epoch``
+    (the results service lists them; the feed shows only what is live at the clock's time).
     """
+    if history_days < 0:
+        raise ValueError("history_days doit être positif ou nul")
     if not 0.0 <= unpublished_rate <= 1.0:
         raise ValueError("unpublished_rate doit être entre 0 et 1")
     if speed is None and not manual_clock:
         speed = 60.0
     model = LeagueModel(
         seed=seed,
-        start_epoch=start_epoch,
+        start_epoch=start_epoch - history_days * 86400,
         leagues=leagues,
         unpublished_rate=unpublished_rate,
         scoreless_rate=scoreless_rate,

@@ -131,6 +131,17 @@ class Store(abc.ABC):
     def describe(self) -> StoreInfo:
         """Probe the store for real (connect, count) and say what it is."""
 
+    def load_checkpoint(self, name: str) -> dict[str, Any] | None:
+        """The JSON-able dict ``save_checkpoint(name, …)`` stored last, or None (the default:
+        a store that keeps no checkpoint)."""
+        return None
+
+    def save_checkpoint(self, name: str, data: dict[str, Any]) -> None:
+        """Replace the checkpoint ``name`` atomically (backfill progress, beside the matches)."""
+        from oracxpred.errors import StoreNotWritable
+
+        raise StoreNotWritable(f"Ce stockage ({self.backend}) ne garde pas de point de reprise.")
+
     def query_matches(self, query: MatchQuery) -> MatchPage:
         """Filtered page, newest first. Backends with an index override this."""
         return filter_sort_page(self.iter_matches(), query)

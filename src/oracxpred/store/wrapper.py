@@ -82,5 +82,11 @@ class DelegatingStore(Store):
     def replay_spool(self) -> int:
         return self.inner.replay_spool()
 
+    def load_checkpoint(self, name: str) -> dict[str, Any] | None:
+        return self.inner.load_checkpoint(name)
+
+    def save_checkpoint(self, name: str, data: dict[str, Any]) -> None:
+        self.inner.save_checkpoint(name, data)
+
     def close(self) -> None:
         self.inner.close()

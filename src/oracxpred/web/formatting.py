@@ -19,6 +19,7 @@ NNBSP = "\u202f"  # narrow no-break space: French thousands separator and before
 FINISH_LABELS = {
     FinishSource.FEED.value: "vu dans le flux",
     FinishSource.RESULTS.value: "résolu via le service de résultats",
+    FinishSource.BACKFILL.value: "historique du service de résultats",
 }
 OUTCOME_LABELS = {
     Outcome.HOME.value: "victoire de l'équipe à domicile",

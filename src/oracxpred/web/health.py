@@ -187,4 +187,18 @@ def page() -> str:
         failures=[hb for hb in shown if not hb.ok],
         cycles=cycles_chart(shown) if shown else None,
         interval_min=state.settings.interval_min,
+        **_completeness(state),
     )
+
+
+def _completeness(state: Any) -> dict[str, Any]:
+    """The re-audit's chart (history, issue 15); nothing when no audit ran yet."""
+    from oracxpred.errors import CollectorError
+    from oracxpred.web.completeness import completeness_chart, completeness_days
+
+    now = state.clock()
+    try:
+        days = completeness_days(state.store(), now)
+    except CollectorError:
+        days = []
+    return {"completeness": completeness_chart(days, now) if days else None}

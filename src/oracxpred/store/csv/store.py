@@ -242,6 +242,20 @@ class CsvStore(Store):
     def record_heartbeat(self, heartbeat: Heartbeat) -> None:
         self._beats.append(heartbeat)
 
+    def checkpoint_path(self, name: str) -> Path:
+        """``<stem>.<name>.json`` beside the CSV file."""
+        return self.path.with_name(f"{self.path.stem}.{name}.json")
+
+    def load_checkpoint(self, name: str) -> dict[str, Any] | None:
+        from oracxpred.store.csv.checkpoint import load_json
+
+        return load_json(self.checkpoint_path(name))
+
+    def save_checkpoint(self, name: str, data: dict[str, Any]) -> None:
+        from oracxpred.store.csv.checkpoint import save_json
+
+        save_json(self.checkpoint_path(name), data)
+
     def recent_heartbeats(self, limit: int = 20) -> list[Heartbeat]:
         return self._beats.recent(limit)
 

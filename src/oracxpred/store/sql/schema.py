@@ -180,7 +180,7 @@ heartbeats = sa.Table(
     sa.Column("duplicates", sa.Integer(), nullable=False),
     sa.Column("rejected", sa.Integer(), nullable=False),
     sa.Column("error", sa.Text(), nullable=False),
-    sa.Column("feed_host", sa.String(255), nullable=False, server_default=""),  # 0002
+    sa.Column("feed_host", sa.String(255), nullable=False, server_default=""),  # 0003
     **_TABLE,
 )
 
@@ -195,6 +195,16 @@ collector_lease = sa.Table(
 )
 """Single-active-collector lease rows (``collector/lease/sql.py`` owns their meaning; it reads
 and writes them through ``lease_rows.py``)."""
+
+checkpoints = sa.Table(
+    "checkpoints",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("data", _text(), nullable=False),  # JSON text
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    **_TABLE,
+)
+"""Named progress records (the backfill's fixed upper bound and done spans), migration 0002."""
 
 INSERT_COLUMNS: tuple[str, ...] = MATCH_COLUMNS
 """What a writer supplies; ``id`` and ``sort_time`` are the database's."""

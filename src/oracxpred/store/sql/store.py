@@ -222,6 +222,20 @@ class SqlStore(Store):
             conn.execute(tracking_upsert(conn, text))
         return text
 
+    def load_checkpoint(self, name: str) -> dict[str, Any] | None:
+        from oracxpred.store.sql.checkpoint import load_checkpoint
+
+        self._ready()
+        with self._guard("Lecture du point de reprise"), self._engine.connect() as conn:
+            return load_checkpoint(conn, name)
+
+    def save_checkpoint(self, name: str, data: dict[str, Any]) -> None:
+        from oracxpred.store.sql.checkpoint import save_checkpoint
+
+        self._ready()
+        with self._guard("Enregistrement du point de reprise"), self._engine.begin() as conn:
+            save_checkpoint(conn, name, data)
+
     def record_heartbeat(self, heartbeat: Heartbeat) -> None:
         self._ready()
         with self._guard("Enregistrement du battement de cœur"), self._engine.begin() as conn:

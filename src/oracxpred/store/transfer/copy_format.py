@@ -80,7 +80,7 @@ _CELLS: dict[str, tuple[str, str]] = {
     "opening_odds_1,opening_odds_x,opening_odds_2": (_STRICT_ODDS, _LENIENT_ODDS),
     "opening_odds_at_utc": (f"(?:{_STAMP})?", f"(?:{_STAMP})?"),
     "halftime_score1,halftime_score2": (f"(?:{_INT4},{_INT4}|,)", f"(?:{_INT4})?,(?:{_INT4})?"),
-    "finish_source": ("(?:feed|results)", "(?i:feed|results)?"),
+    "finish_source": ("(?:feed|results|backfill)", "(?i:feed|results|backfill)?"),
 }
 assert ",".join(_CELLS) == ",".join(MATCH_COLUMNS)
 

@@ -1,7 +1,7 @@
 """Heartbeats name the feed host (mirror) each cycle used.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-12-02
 
 0001 creates the tables from ``schema.py`` as it is now, so on a fresh database the column is
@@ -11,8 +11,8 @@ already there: it is added only where it is missing (databases created before th
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""History from the results service: ``backfill`` (fill a range once) and ``audit`` (compare)."""

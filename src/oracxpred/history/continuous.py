@@ -1,0 +1,159 @@
+"""The daemon's continuous re-audit: the last hours, hour by hour, gaps repaired.
+
+Light on the service: one ``v2/champs`` call, then one ``v3/games`` call per league and hour.
+Only the lease holder runs it (it writes). Each hour's result (expected, missing found, missing
+left) is kept in the store's ``completeness`` checkpoint for 7 days: the gauge
+``oracxpred_completeness_ratio{league}`` and the Santé page's chart read it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from oracxpred import defaults
+from oracxpred.core.backfill import Checkpoint
+from oracxpred.errors import CollectorError
+from oracxpred.feed.client import FeedClient
+from oracxpred.history import messages
+from oracxpred.history.audit import run_audit
+from oracxpred.history.backfill import Pacer, client_for, discover_leagues
+from oracxpred.logs import get_logger, mask_secrets
+from oracxpred.store.base import Store
+
+log = get_logger("history.continuous")
+
+NAME = "completeness"
+KEEP_S = 7 * 86400
+HOUR_S = 3600
+SETTLE_LIVE_S = 3600
+"""Hours younger than this are the live collector's (a row it stores has the odds, a repair
+has none): the re-audit never races it."""
+
+
+@dataclass(frozen=True, slots=True)
+class DayRatio:
+    league_id: int
+    league: str
+    day: int  # UTC midnight
+    expected: int
+    left: int  # still missing after the repair
+
+    @property
+    def ratio(self) -> float:
+        return 1.0 if not self.expected else (self.expected - self.left) / self.expected
+
+
+def audit_recent(
+    store: Store, client: FeedClient, now: int, hours: int = defaults.AUDIT_RECENT_HOURS
+) -> dict[str, Any]:
+    """Re-audit and repair the last ``hours`` full hours; returns the updated checkpoint."""
+    upper = (now - SETTLE_LIVE_S) // HOUR_S * HOUR_S
+    lower = upper - hours * HOUR_S
+    pacer = Pacer(0)
+    names = discover_leagues(client, Checkpoint(upper), lower, upper, pacer)
+    record = store.load_checkpoint(NAME) or {}
+    expected = missing = repaired = 0
+    hours_to_check = range(lower, upper, HOUR_S) if names else range(0)
+    for hour in hours_to_check:
+        report = run_audit(store, client, hour, hour + HOUR_S, leagues=list(names), repair=True)
+        if report.failures:
+            raise CollectorError(report.failures[0])
+        for day in report.days:
+            entry = record.setdefault(str(day.league_id), {"name": "", "hours": {}})
+            entry["name"] = names.get(day.league_id) or day.league or entry["name"]
+            entry["hours"][str(hour)] = [day.expected, len(day.missing), 0]
+        expected += report.expected
+        missing += report.missing
+        repaired += report.repaired
+    cutoff = now - KEEP_S
+    for entry in record.values():
+        entry["hours"] = {h: v for h, v in entry["hours"].items() if int(h) >= cutoff}
+    store.save_checkpoint(NAME, record)
+    log.info(
+        messages.CONTINUOUS.format(
+            expected=expected, hours=hours, missing=missing, repaired=repaired
+        )
+    )
+    return record
+
+
+def day_ratios(record: dict[str, Any] | None) -> list[DayRatio]:
+    """Per league and UTC day, from the ``completeness`` checkpoint (oldest day first)."""
+    out: dict[tuple[int, int], list[int]] = {}
+    names: dict[int, str] = {}
+    for key, entry in (record or {}).items():
+        try:
+            league_id = int(key)
+            names[league_id] = str(entry.get("name", ""))
+            for hour, values in entry.get("hours", {}).items():
+                day, expected, left = int(hour) // 86400 * 86400, int(values[0]), int(values[2])
+                acc = out.setdefault((league_id, day), [0, 0])
+                acc[0] += expected
+                acc[1] += left
+        except (AttributeError, TypeError, ValueError, IndexError):
+            continue  # a damaged entry is not shown; the next audit rewrites it
+    return [
+        DayRatio(league_id, names[league_id], day, exp, left)
+        for (league_id, day), (exp, left) in sorted(
+            out.items(), key=lambda kv: (kv[0][1], kv[0][0])
+        )
+    ]
+
+
+def league_ratios(record: dict[str, Any] | None) -> dict[str, float]:
+    """Gauge values: league name (id when unnamed) → stored share over the days kept."""
+    totals: dict[str, list[int]] = {}
+    for d in day_ratios(record):
+        acc = totals.setdefault(d.league or str(d.league_id), [0, 0])
+        acc[0] += d.expected
+        acc[1] += d.left
+    return {k: 1.0 if not e else (e - left) / e for k, (e, left) in totals.items()}
+
+
+class ContinuousAudit:
+    """One APScheduler job of the daemon (``tick``); never raises."""
+
+    def __init__(self, settings: Any, store: Store, lease: Any, metrics: Any) -> None:
+        self.settings, self.store, self.lease, self.metrics = settings, store, lease, metrics
+        self.runs = 0
+
+    def tick(self) -> None:
+        if not self.lease.held:
+            return  # a standby does not write
+        try:
+            with client_for(self.settings) as client:
+                record = audit_recent(self.store, client, int(time.time()))
+        except (CollectorError, ValueError) as exc:
+            log.warning(
+                messages.CONTINUOUS_FAILED.format(
+                    reason=mask_secrets(str(exc)), minutes=self.settings.audit_every_min
+                )
+            )
+            return
+        finally:
+            self.runs += 1
+        for league, ratio in league_ratios(record).items():
+            self.metrics.completeness.labels(league=league).set(ratio)
+
+
+def schedule_audit(scheduler: Any, runner: Any, settings: Any) -> ContinuousAudit:
+    """Add the re-audit job beside the collection (first run within 5 minutes of the start)."""
+    from datetime import UTC, datetime, timedelta
+
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    job = ContinuousAudit(settings, runner.store, runner.lease, runner.metrics)
+    every_s = settings.audit_every_min * 60
+    scheduler.add_job(
+        job.tick,
+        IntervalTrigger(seconds=every_s, timezone=UTC),
+        id="audit",
+        name="audit",
+        next_run_time=datetime.now(UTC) + timedelta(seconds=min(every_s, 300)),
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=max(1, int(every_s)),
+    )
+    return job
