@@ -143,20 +143,20 @@ def run_collector(
 
 
 @contextlib.contextmanager
-def debug_log() -> Iterator[io.StringIO]:
-    """Every line the ``oracxpred`` loggers write inside the block, DEBUG included, in the
-    service's format; the logger's level and handlers are restored afterwards."""
+def debug_log(level: int = logging.DEBUG) -> Iterator[io.StringIO]:
+    """Every line the ``oracxpred`` loggers write inside the block from ``level`` up (DEBUG
+    by default), in the service's format; the logger's level and handlers are restored."""
     from oracxpred.logs import LOGGER_NAME, formatter
 
     logger = logging.getLogger(LOGGER_NAME)
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(formatter())
-    level = logger.level
+    previous = logger.level
     logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
+    logger.setLevel(level)
     try:
         yield stream
     finally:
         logger.removeHandler(handler)
-        logger.setLevel(level)
+        logger.setLevel(previous)
