@@ -15,9 +15,12 @@ set "INTERVAL=%~1"
 if "%INTERVAL%"=="" set "INTERVAL=1"
 
 if not exist logs mkdir logs
-rem L'environnement virtuel du dépôt s'il existe, sinon le python du PATH.
+rem Le Python qui a les dépendances : ORACXPRED_PYTHON s'il est défini, sinon l'environnement
+rem virtuel du dépôt s'il existe, sinon le python du PATH. Sans les dépendances,
+rem collector_service.py explique en français quoi installer (code 1).
 set "PYTHON=python"
 if exist ".venv\Scripts\python.exe" set "PYTHON=.venv\Scripts\python.exe"
+if not "%ORACXPRED_PYTHON%"=="" set "PYTHON=%ORACXPRED_PYTHON%"
 
 echo Démarrage du collecteur OracXPred : intervalle %INTERVAL% min, logs dans logs\collector_service.log
 "%PYTHON%" collector_service.py --daemon --interval "%INTERVAL%" --log-file logs\collector_service.log

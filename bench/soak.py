@@ -36,7 +36,8 @@ from oracxpred.simulator.server import start_simulator
 from tests.support.databases import pg_database
 from tests.support.verify import compare, csv_matches, sql_matches
 
-START_LINE = "Démarrage de la collecte..."
+CYCLE_LINES = ("Résumé : ", "Échec de la collecte")
+"""One of these ends every cycle (an empty cycle no longer says « Démarrage de la collecte... »)."""
 FAIL_MARK = "[ERROR]"
 MARGIN_S = 1800
 """Matches finished in the last 30 simulated minutes may still be pending at the stop."""
@@ -66,9 +67,9 @@ class Daemon:
     def _read(self) -> None:
         assert self.popen.stdout is not None
         for line in self.popen.stdout:
-            if START_LINE in line:
+            if any(mark in line for mark in CYCLE_LINES):
                 self.cycles += 1
-            elif FAIL_MARK in line:
+            if FAIL_MARK in line:
                 self.errors += 1
                 self.last_errors = [*self.last_errors[-4:], line.rstrip()]
             elif "[WARNING]" in line and "inférieur à" not in line:

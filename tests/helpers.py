@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import logging
 import os
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -134,3 +137,26 @@ def run_collector(
         timeout=timeout,
         check=False,
     )
+
+
+# -- DEBUG lines of the ``oracxpred`` logger, whatever setup_logging did before ---------------
+
+
+@contextlib.contextmanager
+def debug_log(level: int = logging.DEBUG) -> Iterator[io.StringIO]:
+    """Every line the ``oracxpred`` loggers write inside the block from ``level`` up (DEBUG
+    by default), in the service's format; the logger's level and handlers are restored."""
+    from oracxpred.logs import LOGGER_NAME, formatter
+
+    logger = logging.getLogger(LOGGER_NAME)
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(formatter())
+    previous = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    try:
+        yield stream
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)

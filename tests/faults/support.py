@@ -28,6 +28,8 @@ START = "Démarrage de la collecte..."
 SUCCESS = "Collecte terminée avec succès"
 FAILED = "Échec de la collecte"
 STOPPED = "Service de collecte arrêté"
+SUMMARY = "Résumé : "
+"""Every successful cycle's INFO line (START and SUCCESS are DEBUG when a cycle is empty)."""
 LINE = re.compile(
     r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] \[(DEBUG|INFO|WARNING|ERROR)\] \[COLLECTOR-SERVICE\] "
 )
@@ -49,7 +51,7 @@ class Collector(Proc):
 
     def ends(self) -> int:
         """Cycles finished so far, successful or not."""
-        return self.count(SUCCESS) + self.count(FAILED)
+        return self.count(SUMMARY) + self.count(FAILED)
 
     @property
     def alive(self) -> bool:

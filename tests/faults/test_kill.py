@@ -69,7 +69,8 @@ def test_sigkill_at_random_points_then_restart_loses_nothing(backend, tmp_path):
     databases = pg_database("oracxpred_kill") if backend == "postgresql" else nullcontext()
     with start_simulator(seed=61) as sim, databases as url:
         env = {"DATABASE_URL": url} if url else None
-        proc: Collector = daemon(sim, csv_path, env=env)
+        # -v: every cycle says START (an empty one at DEBUG), the mark the kill points follow.
+        proc: Collector = daemon(sim, csv_path, "-v", env=env)
         try:
             cycle_after(proc)
             for cycle in range(CYCLES):
@@ -82,7 +83,7 @@ def test_sigkill_at_random_points_then_restart_loses_nothing(backend, tmp_path):
                 time.sleep(rng.uniform(0.0, 0.06))  # the seeded kill point inside the cycle
                 proc.kill()
                 assert_files_parse(csv_path)
-                proc = daemon(sim, csv_path, env=env)
+                proc = daemon(sim, csv_path, "-v", env=env)
                 cycle_after(proc)
             until = sim.now()
             if url:

@@ -118,6 +118,8 @@ START = "Démarrage de la collecte..."
 SAVED = "OK Match terminé sauvegardé:"
 SUCCESS = "Collecte terminée avec succès"
 STOPPED = "Service de collecte arrêté"
+SUMMARY = "Résumé : "
+"""The one INFO line of every successful cycle; an empty one logs START and SUCCESS at DEBUG."""
 STANDBY = "Un autre collecteur est actif"
 
 

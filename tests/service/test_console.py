@@ -34,7 +34,7 @@ def test_every_command_has_french_help(command, capsys):
     out = capsys.readouterr().out
     assert "Utilisation :" in out
     assert "Afficher cette aide et quitter." in out
-    for english in ("[default:", "required]", "INTEGER", "FLOAT", " TEXT ", "Usage:"):
+    for english in ("[default:", "required]", "INTEGER", "FLOAT", " TEXT ", "Usage:", "Options:"):
         assert english not in out, (command, english)
 
 
@@ -56,3 +56,15 @@ def test_collect_subcommand_validates_like_the_root_script():
     result = oracxpred("collect", "--interval", "0")
     assert result.returncode == 2
     assert "Intervalle invalide" in result.stderr
+
+
+def test_group_headings_and_usage_are_french(capsys):
+    """click writes ``Options:`` and ``COMMAND [ARGS]...``; French has ``Options :``."""
+    for args in ([], ["db"]):
+        assert main([*args, "--help"]) == 0
+        out = capsys.readouterr().out
+        assert "\nOptions :\n" in out
+        assert "\nCommandes :\n" in out
+        assert "COMMANDE [ARGUMENTS]..." in out
+        for english in ("Options:", "Commandes:", "COMMAND ", "[ARGS]"):
+            assert english not in out, (args, english)

@@ -21,6 +21,7 @@ from tests.service.support import (
     START,
     STOPPED,
     SUCCESS,
+    SUMMARY,
     advance_until_new_finish,
     collector,
     csv_ids,
@@ -145,7 +146,7 @@ def test_a_hanging_feed_fails_cycles_but_not_the_daemon(sim, tmp_path):
     proc = daemon(sim, tmp_path, env=env)
     try:
         wait_until(
-            lambda: proc.count("Collecte rétablie après 3 échec(s)") and proc.count(SUCCESS) >= 2,
+            lambda: proc.count("Collecte rétablie après 3 échec(s)") and proc.count(SUMMARY) >= 2,
             timeout=90,
             what="recovery after three hung polls",
         )

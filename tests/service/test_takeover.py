@@ -17,6 +17,7 @@ from tests.service.support import (
     START,
     STOPPED,
     SUCCESS,
+    SUMMARY,
     Proc,
     advance_until_new_finish,
     alive_and,
@@ -37,7 +38,7 @@ def one_collects_then_takeover(
     wait_until(
         lambda: (
             len(collecting(procs)) == 1
-            and collecting(procs)[0].count(SUCCESS) >= 2
+            and collecting(procs)[0].count(SUMMARY) >= 2
             and sum(p.count(STANDBY) for p in procs) == len(procs) - 1
         ),
         timeout=60,

@@ -31,6 +31,7 @@ from oracxpred.store.factory import open_store
 from oracxpred.store.sql.errors import AUTH, LOST, NO_DATABASE, REFUSED, classify
 from oracxpred.store.sql.errors import UNKNOWN_HOST as DNS
 from oracxpred.store.sql.store import SqlStore
+from tests.helpers import debug_log
 
 SECRET = "Zx9-Secret-Quartz-7781"
 
@@ -154,11 +155,13 @@ def test_mariadb_wrong_password_on_a_real_account(
             assert store.describe().row_count == 0  # the account works: passwords are checked
         caplog.set_level(logging.DEBUG)
         bad = base.set(password=SECRET).render_as_string(hide_password=False)
-        with SqlStore(bad) as store, pytest.raises(StoreError) as caught:
+        with debug_log() as debug, SqlStore(bad) as store, pytest.raises(StoreError) as caught:
             store.count_matches()
         assert not isinstance(caught.value, StoreUnavailable)
         assert "authentification refusée" in str(caught.value)
-        assert "(code 1045)" in str(caught.value)
+        assert "(code 1045)" not in str(caught.value)  # the driver's text: DEBUG only
+        assert "(code 1045)" in debug.getvalue()
+        assert SECRET not in debug.getvalue()
         assert_no_secret(caught.value, caplog)
     finally:
         with mariadb_admin.connect() as conn:

@@ -3,6 +3,12 @@ idempotent re-import, round trips, and the ``import-csv`` / ``export-csv`` comma
 
 from __future__ import annotations
 
+import csv
+import io
+import os
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +19,7 @@ from oracxpred.errors import StoreCorrupted
 from oracxpred.store.base import Store
 from oracxpred.store.csv.store import CsvStore
 from oracxpred.store.transfer.files import export_csv, import_csv
+from tests.helpers import REPO
 from tests.store.conftest import match
 
 ORIGINAL_FILE = (
@@ -123,3 +130,91 @@ def test_import_and_export_commands(tmp_path: Path) -> None:
         export_command, [str(own), "--csv-path", str(own), "--no-progress"], standalone_mode=False
     )
     assert mine.return_value == 2
+
+
+# -- export-csv: standard output, file mode, missing folder, Excel form (issue 12, 10-11) ------
+
+
+def _umask(mask: int) -> int:
+    return os.umask(mask)
+
+
+def test_export_file_gets_the_csv_store_mode_and_honours_the_umask(tmp_path: Path) -> None:
+    previous = _umask(0o027)
+    try:
+        store = CsvStore(tmp_path / "matches.csv")
+        store.save_matches([match(1)])
+        out = tmp_path / "export.csv"
+        export_csv(store, out)
+        store.close()
+    finally:
+        _umask(previous)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    assert stat.S_IMODE(out.stat().st_mode) == stat.S_IMODE(store.path.stat().st_mode)
+
+
+def test_export_to_a_missing_folder_needs_parents(tmp_path: Path) -> None:
+    from oracxpred.cli.db import export_csv as export_command
+
+    csv_path = tmp_path / "matches.csv"
+    CsvStore(csv_path).save_matches([match(1)])
+    options = ["--csv-path", str(csv_path), "--no-progress"]
+    out = tmp_path / "absent" / "x.csv"
+    runner = CliRunner()
+    refused = runner.invoke(export_command, [str(out), *options], standalone_mode=False)
+    assert refused.return_value == 1
+    assert f"le dossier {out.parent} n'existe pas (--parents pour le créer)" in refused.stderr
+    assert not out.parent.exists()
+    done = runner.invoke(export_command, [str(out), "--parents", *options], standalone_mode=False)
+    assert done.return_value == 0
+    assert out.read_bytes() == csv_path.read_bytes()
+
+
+def test_export_dash_writes_to_standard_output(tmp_path: Path) -> None:
+    csv_path = tmp_path / "matches.csv"
+    CsvStore(csv_path).save_matches([match(1), match(2, team1="Saint-\r\nÉtienne")])
+    work = tmp_path / "ailleurs"
+    work.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ORACXPRED_")}
+    env.pop("DATABASE_URL", None)
+    env["PYTHONPATH"] = str(REPO / "src")
+    done = subprocess.run(
+        [sys.executable, "-m", "oracxpred", "export-csv", "-", "--csv-path", str(csv_path)],
+        capture_output=True,
+        env=env,
+        cwd=work,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == csv_path.read_bytes()
+    assert "2 match(s) exporté(s) sur la sortie standard." in done.stderr.decode()
+    assert list(work.iterdir()) == []  # no file named "-"
+
+
+def test_export_excel_has_bom_semicolons_and_decimal_commas(tmp_path: Path) -> None:
+    from oracxpred.cli.db import export_csv as export_command
+
+    csv_path = tmp_path / "matches.csv"
+    CsvStore(csv_path).save_matches([match(1), match(2, team1="Lyon; B", odds=None)])
+    out = tmp_path / "excel.csv"
+    done = CliRunner().invoke(
+        export_command,
+        [str(out), "--excel", "--csv-path", str(csv_path), "--no-progress"],
+        standalone_mode=False,
+    )
+    assert done.return_value == 0
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbftimestamp_utc;event_id;league;")
+    excel_rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
+    plain_rows = list(csv.reader(io.StringIO(csv_path.read_text("utf-8"), newline="")))
+    assert len(excel_rows) == len(plain_rows) == 3
+    header = plain_rows[0]
+    for excel_row, plain_row in zip(excel_rows, plain_rows, strict=True):
+        for name, got, want in zip(header, excel_row, plain_row, strict=True):
+            decimal = "odds" in name and not name.endswith("_at_utc")
+            assert got == (want.replace(".", ",") if decimal else want), name
+    first = dict(zip(header, excel_rows[1], strict=True))
+    assert first["odds_1"] == "1,85"
+    assert first["timestamp_utc"] == dict(zip(header, plain_rows[1], strict=True))["timestamp_utc"]
+    assert excel_rows[2][header.index("team1")] == "Lyon; B"

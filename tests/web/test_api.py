@@ -148,3 +148,26 @@ class TestExport:
 
     def test_empty_selection_is_just_the_header(self, client: FlaskClient) -> None:
         assert self.read(client, "?team=personne") == []
+
+
+class TestExcelExport:
+    """``/export.csv?excel=1``: what ``export-csv --excel`` writes (issue 12, item 11)."""
+
+    def test_bom_semicolons_and_decimal_commas(self, client: FlaskClient) -> None:
+        response = client.get("/export.csv?excel=1&outcome=N")
+        assert response.status_code == 200
+        assert response.mimetype == "text/csv"
+        assert 'filename="oracxpred-matchs-excel.csv"' in response.headers["Content-Disposition"]
+        raw = response.get_data()
+        response.close()
+        assert raw.startswith("\ufefftimestamp_utc;event_id;".encode())
+        reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";")
+        rows = list(reader)
+        expected = [m for m in NEWEST_FIRST if m.outcome is Outcome.DRAW]
+        assert [int(r["event_id"]) for r in rows] == [m.event_id for m in expected]
+        for row, stored in zip(rows, expected, strict=True):
+            plain = match_to_row(stored)
+            for name in MATCH_COLUMNS:
+                decimal = "odds" in name and not name.endswith("_at_utc")
+                assert row[name] == (plain[name].replace(".", ",") if decimal else plain[name])
+        assert any("," in r["odds_1"] for r in rows)

@@ -214,3 +214,31 @@ def test_phone_layout_stacks_rows(phone: Visit) -> None:
     phone.goto("/sante")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     phone.shot("sante-mobile")
+
+
+@pytest.mark.parametrize("width", [1400, 1920])
+def test_desktop_matches_table_shows_every_column(browser: Any, base_url: str, width: int) -> None:
+    """Issue 12, item 14: at 1400 and 1920 px the « Fin établie » column was cut off by the
+    table's scroll box. Every header and cell must lie inside the box, nothing to scroll."""
+    visit = Visit(browser, base_url, width)
+    try:
+        page = visit.page
+        visit.goto("/")
+        box = page.locator(".table-scroll").bounding_box()
+        assert box is not None
+        overflow = page.evaluate(
+            "(() => { const s = document.querySelector('.table-scroll');"
+            " return s.scrollWidth - s.clientWidth; })()"
+        )
+        assert overflow <= 0, f"{overflow} px to scroll at {width} px"
+        header = page.locator("table.matches th").last
+        assert header.inner_text().strip().lower() == "fin établie"
+        cells = [header, *page.locator("td.finish").all()[:10]]
+        for cell in cells:
+            rect = cell.bounding_box()
+            assert rect is not None
+            assert rect["x"] + rect["width"] <= box["x"] + box["width"] + 0.5
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        visit.shot(f"matchs-{width}")
+    finally:
+        visit.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -142,6 +143,9 @@ class TestHealthPage:
             text = text_of(page(client.get("/sante")))
         assert "Hôte" in text
         assert "Mécanisme fichier" in text
+        # Issue 12, item 14: dates as elsewhere on the page, never raw ISO 8601.
+        assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:", text), text
+        assert re.search(r"Depuis \d\d/\d\d/\d{4} \d\d:\d\d:\d\d", text), text
 
     def test_lease_describer_is_pluggable(self, store: CsvStore, settings: Settings) -> None:
         seen: list[Settings] = []

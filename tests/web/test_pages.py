@@ -93,6 +93,7 @@ class TestMatchesPage:
         html = page(client.get("/?outcome=N&team=arsenal"))
         hrefs = [a["href"] for a in tags(html, "a")]
         assert "/export.csv?team=arsenal&outcome=N" in hrefs
+        assert "/export.csv?team=arsenal&outcome=N&excel=1" in hrefs
         assert "/api/matches?team=arsenal&outcome=N" in hrefs
 
 

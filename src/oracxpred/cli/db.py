@@ -8,12 +8,15 @@ spooled to a local file because the server is down, they must fail loudly.
 
 from __future__ import annotations
 
+import io
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
 from oracxpred.cli import messages as msg
+from oracxpred.cli import messages_export as texts
 from oracxpred.cli.french import HELP_OPTION, FrenchCommand, FrenchGroup, stderr_line
 from oracxpred.cli.options import settings_from, store_options
 from oracxpred.config import Settings
@@ -123,25 +126,56 @@ def import_csv(file: Path, no_progress: bool, **values: Any) -> int:
 @click.argument("file", type=FILE, metavar="FICHIER")
 @store_options
 @click.option("--force", is_flag=True, help="Remplacer FICHIER s'il existe déjà.")
+@click.option("--parents", is_flag=True, help=texts.HELP_PARENTS)
+@click.option("--excel", is_flag=True, help=texts.HELP_EXCEL)
 @click.option("--no-progress", is_flag=True, help="Ne pas afficher la barre de progression.")
-def export_csv(file: Path, force: bool, no_progress: bool, **values: Any) -> int:
-    """Exporte tous les matchs du stockage configuré dans un fichier CSV (nos colonnes)."""
+def export_csv(
+    file: Path, force: bool, parents: bool, excel: bool, no_progress: bool, **values: Any
+) -> int:
+    """Exporte tous les matchs du stockage configuré dans un fichier CSV (nos colonnes).
+
+    FICHIER « - » : la sortie standard (le compte rendu va alors sur la sortie d'erreur).
+    """
     settings = _settings(values)
     if settings is None:
         return 2
+    to_stdout = str(file) == texts.STDOUT
     own = {settings.csv_path.absolute(), settings.spool_path.absolute()}
-    if file.absolute() in own:
+    if not to_stdout and file.absolute() in own:
         stderr_line(msg.EXPORT_IS_STORE_FILE.format(file=file))
         return 2
-    if file.exists() and not force:
+    if not to_stdout and file.exists() and not force:
         stderr_line(msg.EXPORT_EXISTS.format(file=file))
+        return 1
+    if not to_stdout and not parents and not file.parent.is_dir():
+        stderr_line(texts.missing_folder(file))
         return 1
     from oracxpred.store.transfer import files as transfer
 
     try:
         with _direct_store(settings) as store:
-            count = transfer.export_csv(store, file, progress=not no_progress)
+            if to_stdout:
+                count = _to_stdout(store, excel, progress=not no_progress)
+            else:
+                count = transfer.export_csv(
+                    store, file, progress=not no_progress, excel=excel, parents=parents
+                )
     except CollectorError as exc:
         return _fail(exc)
-    click.echo(msg.EXPORT_DONE.format(count=count, file=file))
+    if to_stdout:
+        stderr_line(texts.exported(count, file))
+    else:
+        click.echo(texts.exported(count, file))
     return 0
+
+
+def _to_stdout(store: Store, excel: bool, progress: bool) -> int:
+    """The export on standard output, bytes as in a file (no newline translation)."""
+    from oracxpred.store.transfer.files import write_export
+
+    stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
+    try:
+        return write_export(store, stream, excel=excel, progress=progress)
+    finally:
+        stream.flush()
+        stream.detach()  # the process's stdout stays open

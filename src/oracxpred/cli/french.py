@@ -46,8 +46,22 @@ def _options(self: click.Command, ctx: click.Context, formatter: click.HelpForma
             formatter.write_dl(rows)
 
 
+class _FrenchFormatter(click.HelpFormatter):
+    """Section headings the French way: ``Options :``, ``Commandes :`` (click writes
+    ``Options:``)."""
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading} :\n")
+
+
+class _FrenchContext(click.Context):
+    formatter_class = _FrenchFormatter
+
+
 class _French(click.Command):
     """Usage line, option list and help option in French (shared by commands and groups)."""
+
+    context_class = _FrenchContext
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         _options(self, ctx, formatter)
@@ -68,6 +82,10 @@ class FrenchCommand(_French):
 
 class FrenchGroup(_French, click.Group):
     command_class = FrenchCommand
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("subcommand_metavar", "COMMANDE [ARGUMENTS]...")
+        super().__init__(*args, **kwargs)
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         _options(self, ctx, formatter)

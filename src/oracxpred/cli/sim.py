@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from oracxpred.cli import messages as msg
+from oracxpred.cli import sim_help
 from oracxpred.cli.french import HELP_OPTION, FrenchCommand
 from oracxpred.oserrors import os_reason
 from oracxpred.simulator.catalog import CATALOG
@@ -32,7 +33,9 @@ def _positive(ctx: click.Context, param: click.Parameter, value: float) -> float
     return value
 
 
-@click.command(cls=FrenchCommand, context_settings=HELP_OPTION, name="feed-sim")
+@click.command(
+    cls=FrenchCommand, context_settings=HELP_OPTION, name="feed-sim", epilog=sim_help.epilog()
+)
 @click.option("--port", type=int, default=8585, show_default=True, help="Port d'écoute.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Graine du hasard.")

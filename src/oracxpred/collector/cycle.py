@@ -7,6 +7,7 @@ collector all call ``Collector.run_cycle``. User-facing lines are logged here, f
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from dataclasses import dataclass, field
@@ -56,6 +57,19 @@ class CycleReport:
     def ok(self) -> bool:
         return not self.error
 
+    @property
+    def eventful(self) -> bool:
+        """Something to tell beyond the summary: an empty cycle logs one INFO line only."""
+        return bool(
+            self.saved
+            or self.duplicates
+            or self.rejected
+            or self.resolved
+            or self.unresolved
+            or self.spooled
+            or self.error
+        )
+
 
 def client_for(settings: Settings) -> MirrorClient:
     return MirrorClient(
@@ -81,6 +95,12 @@ class Collector:
         # store's stamp is unchanged, the next cycle starts from it instead of loading and
         # checking the stored copy again (the daemon and the web collector run many cycles).
         self._saved_state: tuple[object, TrackerState] | None = None
+        # docs/operations.md §7: ``Démarrage de la collecte...`` is said at INFO for the first
+        # cycle and for every cycle with something to tell, right before its first such line;
+        # an empty cycle logs its summary only. With --verbose, every cycle says all three
+        # lines as it always did, START first (the DEBUG lines need it as their heading).
+        self._first_cycle = True
+        self._start_said = False
 
     def close(self) -> None:
         if self._owns_client:
@@ -90,18 +110,27 @@ class Collector:
         """Run one cycle; log its lines; record a heartbeat; raise on a failed cycle."""
         started = now or datetime.now(UTC)
         report = CycleReport(started_at=started)
-        log.info(messages.START)
+        self._start_said = False
+        if self._first_cycle or log.isEnabledFor(logging.DEBUG):
+            self._first_cycle = False
+            self._say_start()
         spool_before = self.store.spool_state()
         try:
             self._collect(report, int(started.timestamp()))
         except CollectorError as exc:
             report.error = str(exc)
+            self._say_start()
             log.error(messages.FAILED.format(reason=report.error))
             self._heartbeat(report)
             raise
+        except Exception:
+            self._say_start()  # before the caller's traceback line
+            raise
         self._report_spool(report, spool_before)
         self._heartbeat(report)
-        log.info(messages.SUCCESS)
+        if self._start_said or report.eventful:
+            self._say_start()
+            log.info(messages.SUCCESS)
         log.info(
             messages.SUMMARY.format(
                 saved=len(report.saved),
@@ -114,6 +143,12 @@ class Collector:
             )
         )
         return report
+
+    def _say_start(self) -> None:
+        """``Démarrage de la collecte...`` at INFO, once per cycle."""
+        if not self._start_said:
+            self._start_said = True
+            log.info(messages.START)
 
     def _collect(self, report: CycleReport, local_now: int) -> None:
         state = self._load_state()
@@ -153,6 +188,8 @@ class Collector:
             self._saved_state = (stamp, state)
         tally = counts(state)
         report.tracked, report.pending = tally.tracked, tally.pending
+        if report.saved or unresolved:
+            self._say_start()
         for match in report.saved:
             log.info(
                 messages.SAVED.format(
@@ -182,9 +219,11 @@ class Collector:
         if spool is None:
             return
         if not spool.degraded and before.pending > spool.pending:
+            self._say_start()
             log.info(messages.REPLAYED.format(count=before.pending - spool.pending))
         if spool.degraded:
             report.spooled = spool.pending
+            self._say_start()
             log.warning(messages.DEGRADED.format(count=report.spooled, spool=spool.target))
 
     def _load_state(self) -> TrackerState:
@@ -203,6 +242,7 @@ class Collector:
         try:
             return state_from_dict(raw)
         except ValueError as exc:
+            self._say_start()
             log.warning(messages.TRACKING_RESET.format(reason=exc))
             return TrackerState()
 
@@ -216,6 +256,7 @@ class Collector:
                 body = self.client.fetch_results(query.league_id, query.date_from, query.date_to)
                 items.extend(parse_results(body).items)
             except FeedError as exc:
+                self._say_start()
                 log.warning(messages.RESULTS_FAILED.format(reason=exc))
                 report.results_error = str(exc)
                 break
@@ -239,4 +280,5 @@ class Collector:
         try:
             self.store.record_heartbeat(beat)
         except CollectorError as exc:
+            self._say_start()
             log.warning(messages.HEARTBEAT_NOT_RECORDED, exc)

@@ -7,7 +7,6 @@ like the CSV store's.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -16,6 +15,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from oracxpred.core.cells import match_to_row
 from oracxpred.core.records import MATCH_COLUMNS, FinishedMatch
+from oracxpred.store.transfer import excel as excel_form
 from oracxpred.web.formatting import match_json
 from oracxpred.web.params import page_count, parse_filters, parse_paging
 from oracxpred.web.state import web_state
@@ -24,6 +24,7 @@ from oracxpred.web.stats import combined, stats_json
 bp = Blueprint("api", __name__)
 
 EXPORT_NAME = "oracxpred-matchs.csv"
+EXCEL_EXPORT_NAME = "oracxpred-matchs-excel.csv"
 EXPORT_CHUNK = 500
 
 
@@ -59,14 +60,14 @@ def stats() -> Any:
     )
 
 
-def csv_lines(matches: Iterable[FinishedMatch]) -> Iterator[str]:
-    """The header, then rows, a few hundred per chunk (the response streams)."""
+def csv_lines(matches: Iterable[FinishedMatch], excel: bool = False) -> Iterator[str]:
+    """The header, then rows, a few hundred per chunk (the response streams); ``excel``: the
+    French Excel form of ``export-csv --excel`` (BOM, ``;``, decimal comma)."""
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
+    writer = excel_form.writer(buffer, excel)
     writer.writerow(MATCH_COLUMNS)
     for i, match in enumerate(matches, 1):
-        row = match_to_row(match)
-        writer.writerow([row[column] for column in MATCH_COLUMNS])
+        writer.writerow(excel_form.cells(match_to_row(match), excel))
         if i % EXPORT_CHUNK == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -76,11 +77,14 @@ def csv_lines(matches: Iterable[FinishedMatch]) -> Iterator[str]:
 
 @bp.get("/export.csv")
 def export_csv() -> Response:
-    """Every match of the filtered selection (no paging), newest first, as CSV."""
+    """Every match of the filtered selection (no paging), newest first, as CSV; ``excel=1``
+    for French Excel."""
     filters = parse_filters(request.args)
+    excel = request.args.get("excel", "") not in ("", "0")
     result = web_state().store().query_matches(filters.query(0, None))
+    name = EXCEL_EXPORT_NAME if excel else EXPORT_NAME
     return Response(
-        csv_lines(result.items),
+        csv_lines(result.items, excel),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{EXPORT_NAME}"'},
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

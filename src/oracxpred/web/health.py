@@ -7,9 +7,10 @@ process collects (external daemon, internal collector, another host).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, render_template
@@ -19,7 +20,7 @@ from oracxpred.logs import get_logger, mask_secrets
 from oracxpred.store.base import Heartbeat, StoreInfo
 from oracxpred.web import messages as msg
 from oracxpred.web.charts import cycles_chart
-from oracxpred.web.formatting import fmt_age, iso
+from oracxpred.web.formatting import fmt_age, fmt_dt, iso
 from oracxpred.web.state import CollectorHandle, WebState, web_state
 
 bp = Blueprint("health", __name__)
@@ -140,10 +141,7 @@ def health() -> tuple[Any, int]:
 def holder_rows(holder: Any) -> list[tuple[str, str]]:
     """The lease holder as (label, value) lines, whatever shape the describer returned."""
     if isinstance(holder, Mapping):
-        return [
-            (HOLDER_LABELS.get(str(k), str(k)), "—" if v is None else str(v))
-            for k, v in holder.items()
-        ]
+        return [(HOLDER_LABELS.get(str(k), str(k)), _show(v)) for k, v in holder.items()]
     return [("Détenteur", str(holder))]
 
 
@@ -159,9 +157,30 @@ def collector_rows(collector: CollectorHandle | None) -> list[tuple[str, str]]:
 
 
 def _show(value: Any) -> str:
+    """A status value for people: ``oui``/``non``, dates as on the rest of the page (never
+    a raw ISO 8601 string), ``—`` for nothing."""
     if isinstance(value, bool):
         return "oui" if value else "non"
+    moment = _moment(value)
+    if moment is not None:
+        return fmt_dt(moment, seconds=True)
     return "—" if value in (None, "") else str(value)
+
+
+def _moment(value: Any) -> datetime | None:
+    """``value`` as an aware datetime when it is one or an ISO 8601 date-time string."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not isinstance(value, str) or not _ISO_DATETIME.match(value):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+_ISO_DATETIME = re.compile(r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d")
 
 
 @bp.get("/sante")

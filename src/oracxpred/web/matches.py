@@ -61,6 +61,7 @@ def index() -> str:
         window=page_window(min(paging.page, pages), pages),
         page_url=lambda n: page_url("matches.index", filters, paging, n),
         export_url=url_for("api.export_csv", **filters.args()),
+        excel_url=url_for("api.export_csv", **filters.args(), excel=1),
         api_url=url_for("api.matches", **filters.args()),
         leagues=state.league_names(),
         limits=LIMIT_CHOICES,

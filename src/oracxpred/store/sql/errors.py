@@ -21,7 +21,9 @@ from oracxpred.errors import (
     StoreNotWritable,
     StoreUnavailable,
 )
-from oracxpred.logs import mask_secrets
+from oracxpred.logs import get_logger, mask_secrets
+
+log = get_logger("store.sql")
 
 # (exception class, French reason) per kind of failure.
 AUTH = (StoreError, "authentification refusée (utilisateur ou mot de passe incorrect)")
@@ -157,10 +159,14 @@ def driver_detail(error: BaseException, secrets: tuple[str, ...], limit: int = 3
 
 
 def translate(error: BaseException, what: str, target: str, secrets: tuple[str, ...]) -> StoreError:
-    """``what`` failed on ``target`` (a masked URL): the error to raise instead."""
+    """``what`` failed on ``target`` (a masked URL): the error to raise instead, in French.
+
+    The driver's own text (English, from libpq or the server) is for whoever debugs: it goes
+    to the DEBUG log, masked, after the French line, never into the message users read."""
     kind, reason = classify(error)
-    detail = driver_detail(error, secrets)
-    return kind(scrub(f"{what} : {reason} [{target}] — détail : {detail}", secrets))
+    message = scrub(f"{what} : {reason} [{target}]", secrets)
+    log.debug(DRIVER_DETAIL.format(message=message, detail=driver_detail(error, secrets)))
+    return kind(message)
 
 
 @contextlib.contextmanager
@@ -173,3 +179,9 @@ def guard(what: str, target: str, secrets: tuple[str, ...]) -> Iterator[None]:
         raise
     except (sa.exc.SQLAlchemyError, psycopg.Error, OSError) as exc:  # psycopg: raw COPY paths
         raise translate(exc, what, target, secrets) from None
+
+
+# -- French lines of this module (issue 12, item 12) -------------------------------------------
+
+DRIVER_DETAIL = "{message} — détail du pilote : {detail}"
+"""DEBUG only: the French error, then the driver's text (masked)."""

@@ -10,14 +10,13 @@ to the store in chunks of ``CHUNK``.
 
 from __future__ import annotations
 
-import csv
 import os
+import secrets
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from tqdm import tqdm
 
@@ -27,6 +26,7 @@ from oracxpred.core.records import MATCH_COLUMNS, FinishedMatch
 from oracxpred.errors import StoreNotWritable
 from oracxpred.oserrors import os_reason
 from oracxpred.store.base import Store
+from oracxpred.store.transfer import excel as excel_form
 from oracxpred.store.transfer.copy_format import sql_value_error
 from oracxpred.store.transfer.records import count_lines, read_header, records, reference
 from oracxpred.store.transfer.report import REJECTIONS_KEPT, ImportReport
@@ -35,6 +35,9 @@ __all__ = ["REJECTIONS_KEPT", "ImportReport", "export_csv", "import_csv"]
 
 CHUNK = 50_000
 """Rows per store call: large enough for COPY to pay off, small enough to bound memory."""
+
+FILE_MODE = 0o644
+"""Mode of an export before the umask: the CSV store's own (``store/csv/file.py``)."""
 
 
 def _write(store: Store, batch: Sequence[FinishedMatch], report: ImportReport) -> None:
@@ -92,42 +95,57 @@ def _import_rows(
     bar.update(report.read - bar.n)
 
 
-def export_csv(store: Store, path: Path | str, progress: bool = False) -> int:
+def write_export(store: Store, f: TextIO, *, excel: bool = False, progress: bool = False) -> int:
+    """Our header then every stored match (storage order) to an open text file; the count."""
+    writer = excel_form.writer(f, excel)
+    writer.writerow(MATCH_COLUMNS)
+    count = 0
+    with tqdm(unit=" lignes", desc="Export", file=sys.stderr, disable=not progress) as bar:
+        for match in store.iter_matches():
+            writer.writerow(excel_form.cells(match_to_row(match), excel))
+            count += 1
+            if count % 10_000 == 0:
+                bar.update(10_000)
+        bar.update(count % 10_000)
+    return count
+
+
+def export_csv(
+    store: Store,
+    path: Path | str,
+    progress: bool = False,
+    *,
+    excel: bool = False,
+    parents: bool = True,
+) -> int:
     """Write every stored match to ``path`` (our header, storage order); returns the count.
 
     Written to a temporary file beside ``path`` then renamed: a failed export never leaves a
-    half file where a complete one was expected.
+    half file where a complete one was expected. The file gets the CSV store's mode (0644
+    minus the umask), not ``mkstemp``'s 0600: an export is made to be read by others.
     """
     path = Path(path)
-    count = 0
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        if parents:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     except OSError as exc:
         raise StoreNotWritable(
             messages.EXPORT_FAILED.format(path=path, reason=os_reason(exc))
         ) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            writer = csv.writer(f)
-            writer.writerow(MATCH_COLUMNS)
-            with tqdm(unit=" lignes", desc="Export", file=sys.stderr, disable=not progress) as bar:
-                for match in store.iter_matches():
-                    row = match_to_row(match)
-                    writer.writerow([row[name] for name in MATCH_COLUMNS])
-                    count += 1
-                    if count % 10_000 == 0:
-                        bar.update(10_000)
-                bar.update(count % 10_000)
+            count = write_export(store, f, excel=excel, progress=progress)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise StoreNotWritable(
             messages.EXPORT_FAILED.format(path=path, reason=os_reason(exc))
         ) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return count
