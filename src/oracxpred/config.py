@@ -24,6 +24,8 @@ ENV_NAMES: dict[str, str] = {
     "max_body_bytes": "ORACXPRED_MAX_BODY_BYTES",
     "unresolved_after_s": "ORACXPRED_UNRESOLVED_AFTER",
     "metrics_port": "ORACXPRED_METRICS_PORT",
+    "archive_dir": "ORACXPRED_ARCHIVE_DIR",
+    "archive_keep_days": "ORACXPRED_ARCHIVE_KEEP_DAYS",
 }
 """Environment variable of each setting."""
 
@@ -52,12 +54,24 @@ class Settings:
     max_body_bytes: int = defaults.DEFAULT_MAX_BODY_BYTES
     unresolved_after_s: float = defaults.DEFAULT_UNRESOLVED_AFTER_S
     metrics_port: int | None = None
+    archive: bool = True  # --no-archive turns the recording of responses off
+    archive_dir: Path | None = None  # None: beside the CSV file, or data/archive for SQL
+    archive_keep_days: int = defaults.DEFAULT_ARCHIVE_KEEP_DAYS
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def spool_path(self) -> Path:
         """Outage spool: beside the CSV path, so ``--csv-path`` isolates a run."""
         return self.csv_path.with_name(self.csv_path.stem + ".spool.csv")
+
+    @property
+    def archive_path(self) -> Path:
+        """Where the responses are recorded (docs/archive.md)."""
+        if self.archive_dir is not None:
+            return self.archive_dir
+        if self.database_url:
+            return Path("data") / "archive"
+        return self.csv_path.parent / "archive"
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -134,6 +148,12 @@ def load_settings(
         elif dotenv.get(env_name, "").strip():
             raw[name] = dotenv[env_name]
     values: dict[str, Any] = {"verbose": bool(cli_values.get("verbose"))}
+    if cli_values.get("no_archive"):
+        values["archive"] = False
+    if "archive_dir" in raw:
+        values["archive_dir"] = Path(str(raw["archive_dir"])).expanduser()
+    if "archive_keep_days" in raw:
+        values["archive_keep_days"] = parse_keep_days(raw["archive_keep_days"])
     if "feed_url" in raw:
         values["feed_url"] = validate_http_url(str(raw["feed_url"]), "Adresse du flux")
     if "results_url" in raw:
@@ -166,3 +186,17 @@ def load_settings(
             raise ConfigError(f"Port des métriques invalide « {port} ».")
         values["metrics_port"] = port
     return Settings(**values)
+
+
+def parse_keep_days(raw: object) -> int:
+    """Whole days ≥ 0; 0 keeps the archive for ever."""
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ConfigError(
+            f"Durée de conservation de l'archive invalide « {raw} » : un nombre entier de jours "
+            "est attendu (0 = conserver indéfiniment)."
+        )
+    return value

@@ -44,3 +44,6 @@ LOG_MAX_BYTES = 5 * 1024 * 1024
 
 LOG_BACKUP_COUNT = 5
 """Rotated log files kept."""
+
+DEFAULT_ARCHIVE_KEEP_DAYS = 90
+"""Days of recorded responses kept (0 = for ever)."""

@@ -59,6 +59,11 @@ class CollectorMetrics:
         self.holder = Info(
             "oracxpred_lease_holder", "Collecteur actif (hôte, pid, depuis)", registry=r
         )
+        self.archive_errors = Counter(
+            "oracxpred_archive_errors",
+            "Réponses ou compactages que l'archive n'a pas pu écrire",
+            registry=r,
+        )
         self._server: WSGIServer | None = None
 
     def success(self, saved: int, at: datetime) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from oracxpred.archive.writer import count_errors
 from oracxpred.collector.cycle import Collector, CycleReport
 from oracxpred.collector.lease import Lease
 from oracxpred.config import Settings
@@ -127,6 +128,7 @@ class CycleRunner:
     ) -> None:
         self.settings, self.store, self.lease, self.metrics = settings, store, lease, metrics
         self.collector = Collector(settings, store)
+        count_errors(self.collector.client, metrics.archive_errors.inc)
         self.interval_s = settings.interval_min * 60
         self.failures = 0
         self.failing_since: datetime | None = None

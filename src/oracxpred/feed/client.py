@@ -18,6 +18,7 @@ import httpx
 
 from oracxpred import __version__, defaults
 from oracxpred.errors import FeedError, FeedFormatError, FeedUnavailable
+from oracxpred.feed.exchange import FEED, FORMAT, REFUSED, RESULTS, TRANSIENT, Exchange, Recorder
 from oracxpred.logs import get_logger
 
 log = get_logger("feed")
@@ -119,6 +120,7 @@ class FeedClient:
         http: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
         rand: Callable[[], float] = random.random,
+        recorder: Recorder | None = None,
     ) -> None:
         self.feed_url = feed_url
         self.results_url = results_url or results_url_for(feed_url)
@@ -132,13 +134,15 @@ class FeedClient:
         self._sleep = sleep
         self._rand = rand
         self.last_attempts = 0
+        # Sees every attempt, failed ones too (docs/archive.md); must not raise.
+        self.recorder = recorder
 
     def fetch_feed(self) -> FeedResponse:
         return self._get(self.feed_url, "flux")
 
     def fetch_results(self, league_id: int, date_from: int, date_to: int) -> bytes:
         query = results_params(self.feed_url, league_id, date_from, date_to)
-        return self._get(f"{self.results_url}?{query}", "service de résultats").body
+        return self._get(f"{self.results_url}?{query}", "service de résultats", RESULTS).body
 
     def close(self) -> None:
         if self._owns_http:
@@ -150,12 +154,12 @@ class FeedClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _get(self, url: str, what: str) -> FeedResponse:
+    def _get(self, url: str, what: str, kind: str = FEED) -> FeedResponse:
         attempt = 0
         while True:
             self.last_attempts = attempt + 1
             try:
-                return self._attempt(url, what)
+                return self._exchange(url, what, kind, attempt + 1)
             except _Retryable as exc:
                 if attempt >= self.policy.retries:
                     raise FeedUnavailable(
@@ -166,10 +170,37 @@ class FeedClient:
                 self._sleep(delay)
                 attempt += 1
 
-    def _attempt(self, url: str, what: str) -> FeedResponse:
+    def _exchange(self, url: str, what: str, kind: str, attempt: int) -> FeedResponse:
+        """One attempt, handed to the recorder whatever its outcome."""
+        if self.recorder is None:
+            return self._attempt(url, what)
+        seen = Exchange(kind=kind, attempt=attempt, url=url, started_at=time.time())
+        start = time.perf_counter()
+        try:
+            return self._attempt(url, what, seen)
+        except _Retryable as exc:
+            seen.error, seen.reason = TRANSIENT, exc.reason
+            raise
+        except FeedFormatError as exc:
+            seen.error, seen.reason = FORMAT, str(exc)
+            raise
+        except FeedError as exc:
+            seen.error, seen.reason = REFUSED, str(exc)
+            raise
+        finally:
+            seen.latency_ms = (time.perf_counter() - start) * 1000
+            seen.received_at = time.time()
+            self.recorder(seen)
+
+    def _attempt(self, url: str, what: str, seen: Exchange | None = None) -> FeedResponse:
         try:
             with self._http.stream("GET", url) as response:
                 status = response.status_code
+                if seen is not None:
+                    seen.status, seen.date = status, response.headers.get("Date")
+                    seen.ctype = response.headers.get("Content-Type")
+                    if status >= 400:
+                        seen.body = self._error_body(response)
                 if status in RETRY_STATUSES:
                     raise _Retryable(f"HTTP {status}", _retry_after(response))
                 if status == 406:
@@ -182,6 +213,8 @@ class FeedClient:
                 ctype = response.headers.get("Content-Type", "").lower()
                 server_time = _http_date(response.headers.get("Date"))
                 body = self._read_capped(response, what)
+                if seen is not None:
+                    seen.body = body
         except httpx.TimeoutException:
             raise _Retryable("délai d'attente dépassé", None) from None
         except httpx.TransportError as exc:
@@ -191,6 +224,13 @@ class FeedClient:
         if "text/html" in ctype or body.lstrip()[:1] == b"<":
             raise FeedFormatError(f"{what} : page HTML reçue au lieu de JSON (blocage ou miroir ?)")
         return FeedResponse(body, server_time)
+
+    def _error_body(self, response: httpx.Response) -> bytes | None:
+        """The body of a refused answer, for the archive only: its failure changes nothing."""
+        try:
+            return self._read_capped(response, "")
+        except (FeedError, _Retryable, httpx.HTTPError):
+            return None
 
     def _read_capped(self, response: httpx.Response, what: str) -> bytes:
         declared = response.headers.get("Content-Length")

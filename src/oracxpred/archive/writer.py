@@ -1,0 +1,284 @@
+"""Appending, compacting and pruning the archive; never a reason for a cycle to fail.
+
+Every process (daemon, one-shot run, web collector) appends to the current hour's raw file
+``HH.jsonl``: an exclusive ``flock``, one ``write`` of the whole line, ``fsync``. A SIGKILL can
+only tear the line being written; the next writer starts a fresh line after it, and readers
+skip it with a note. The first record of a new hour compacts every earlier raw file into its
+``HH.jsonl.zst`` (one long-window zstd stream, written to a temporary file, fsync'd, renamed,
+then the raw file removed), streaming line by line, and prunes files past the retention.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import zstandard
+
+from oracxpred.archive import messages
+from oracxpred.archive.record import (
+    RAW_SUFFIX,
+    ZST_SUFFIX,
+    decode,
+    encode,
+    from_exchange,
+    hour_key,
+    key_of,
+)
+from oracxpred.feed.exchange import Exchange
+
+if TYPE_CHECKING:
+    from oracxpred.config import Settings
+    from oracxpred.feed.client import FeedClient
+from oracxpred.logs import get_logger
+from oracxpred.oserrors import os_reason
+
+log = get_logger("archive")
+
+LEVEL = 19
+WINDOW_LOG = 27
+"""128 MiB: a whole hour of polls fits in the window; ``zstd -d`` accepts it without ``--long``."""
+CHUNK = 1 << 20
+
+
+def compressor() -> zstandard.ZstdCompressor:
+    params = zstandard.ZstdCompressionParameters.from_level(
+        LEVEL, window_log=WINDOW_LOG, enable_ldm=True, threads=0
+    )
+    return zstandard.ZstdCompressor(compression_params=params)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _open_locked(path: Path, flags: int) -> int:
+    """An fd on ``path`` under an exclusive flock, reopened if compaction unlinked it meanwhile."""
+    while True:
+        fd = os.open(path, flags, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            if os.fstat(fd).st_nlink > 0:
+                return fd
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
+        if not flags & os.O_CREAT:
+            raise FileNotFoundError(path)
+
+
+@contextmanager
+def _locked(path: Path, flags: int) -> Iterator[int]:
+    fd = _open_locked(path, flags)
+    try:
+        yield fd
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def append_line(path: Path, line: bytes) -> None:
+    """One record, durably, never interleaved with another process's record."""
+    created = not path.exists()
+    if created:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT) as fd:
+        size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            line = b"\n" + line  # after a torn record: start a clean line
+        written = os.write(fd, line)
+        if written != len(line):
+            raise OSError(28, "écriture partielle")
+        os.fsync(fd)
+    if created:
+        _fsync_dir(path.parent)
+
+
+@dataclass(slots=True)
+class Compaction:
+    key: str
+    records: int
+    torn: int
+    raw_bytes: int
+    zst_bytes: int
+
+
+def compact(root: Path, key: str) -> Compaction | None:
+    """Fold ``key``'s raw file (and an earlier ``.zst`` of the same hour, if a late writer
+    added to it) into one ``.zst``; None when another process did it first."""
+    raw = root / f"{key}{RAW_SUFFIX}"
+    zst = root / f"{key}{ZST_SUFFIX}"
+    tmp = zst.with_name(f"{zst.name}.tmp-{os.getpid()}")
+    try:
+        fd = _open_locked(raw, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    try:
+        done = Compaction(key, 0, 0, 0, 0)
+        try:
+            with open(tmp, "wb") as out:
+                with compressor().stream_writer(out, closefd=False) as sink:
+                    if zst.exists():
+                        with open(zst, "rb") as old:
+                            reader = zstandard.ZstdDecompressor().stream_reader(old)
+                            while chunk := reader.read(CHUNK):
+                                done.raw_bytes += len(chunk)
+                                done.records += chunk.count(b"\n")
+                                sink.write(chunk)
+                    with os.fdopen(os.dup(fd), "rb") as source:
+                        for number, line in enumerate(source, 1):
+                            if _valid(line):
+                                sink.write(line)
+                                done.records += 1
+                                done.raw_bytes += len(line)
+                            elif line.strip():
+                                done.torn += 1
+                                log.info(messages.TORN.format(path=raw, line=number))
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, zst)
+        except BaseException:
+            with suppress(OSError):
+                tmp.unlink()
+            raise
+        _fsync_dir(zst.parent)
+        raw.unlink()
+        _fsync_dir(zst.parent)
+        done.zst_bytes = zst.stat().st_size
+    finally:
+        os.close(fd)
+    log.debug(
+        messages.COMPACTED.format(
+            key=key, records=done.records, ratio=done.raw_bytes / max(1, done.zst_bytes)
+        )
+    )
+    return done
+
+
+def _valid(line: bytes) -> bool:
+    if not line.endswith(b"\n"):
+        return False
+    try:
+        decode(line)
+    except ValueError:
+        return False
+    return True
+
+
+def hour_files(root: Path) -> Iterator[tuple[str, Path]]:
+    """(hour key, path) of every archive file under ``root``, in no particular order."""
+    if not root.is_dir():
+        return
+    for path in root.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9]/*.jsonl*"):
+        key = key_of(path.relative_to(root).as_posix())
+        if key is not None:
+            yield key, path
+
+
+def compact_before(root: Path, current: str) -> list[Compaction]:
+    keys = sorted({k for k, p in hour_files(root) if p.name.endswith(RAW_SUFFIX) and k < current})
+    return [done for key in keys if (done := compact(root, key)) is not None]
+
+
+def prune(root: Path, keep_days: int, now: float) -> int:
+    """Remove hour files older than ``keep_days`` (0 keeps everything) and emptied folders."""
+    if keep_days <= 0:
+        return 0
+    limit = hour_key(now - timedelta(days=keep_days).total_seconds())
+    removed = 0
+    for key, path in list(hour_files(root)):
+        if key < limit:
+            path.unlink(missing_ok=True)
+            removed += 1
+            for parent in (path.parent, path.parent.parent, path.parent.parent.parent):
+                try:
+                    parent.rmdir()
+                except OSError:
+                    break
+    if removed:
+        log.info(messages.PRUNED.format(count=removed, days=keep_days))
+    return removed
+
+
+class ArchiveWriter:
+    """The feed client's recorder: appends each exchange; an outage is reported once."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        keep_days: int = 90,
+        on_error: Callable[[], None] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.root = root
+        self.keep_days = keep_days
+        self.on_error = on_error
+        self.clock = clock
+        self.errors = 0
+        self.last_error: tuple[float, str] | None = None  # (epoch, French reason)
+        self._failing = False
+        self._lost = 0
+        self._maintained: str | None = None  # hour whose compaction/pruning ran
+
+    def __call__(self, exchange: Exchange) -> None:
+        self.record(exchange)
+
+    def record(self, exchange: Exchange) -> None:
+        key = hour_key(exchange.received_at)
+        try:
+            append_line(self.root / f"{key}{RAW_SUFFIX}", encode(from_exchange(exchange)))
+        except OSError as exc:
+            self._lost += 1
+            self._failed(exc)
+            return
+        if self._maintained != key:
+            try:
+                self.maintain(key)
+            except OSError as exc:
+                self._failed(exc)
+                return
+        if self._failing:
+            self._failing = False
+            log.info(messages.RECOVERED.format(lost=self._lost))
+            self._lost = 0
+
+    def maintain(self, current: str) -> None:
+        """Compact the finished hours and prune; once per hour and per process."""
+        compact_before(self.root, current)
+        prune(self.root, self.keep_days, self.clock())
+        self._maintained = current
+
+    def _failed(self, exc: OSError) -> None:
+        self.errors += 1
+        reason = os_reason(exc)
+        self.last_error = (self.clock(), reason)
+        if self.on_error is not None:
+            self.on_error()
+        if not self._failing:
+            self._failing = True
+            log.warning(messages.WRITE_FAILED.format(root=self.root, reason=reason))
+
+
+def writer_for(settings: Settings) -> ArchiveWriter | None:
+    """The recorder of a collector run with ``settings`` (None with ``--no-archive``)."""
+    if not settings.archive:
+        return None
+    return ArchiveWriter(settings.archive_path, keep_days=settings.archive_keep_days)
+
+
+def count_errors(client: FeedClient, inc: Callable[[], None]) -> None:
+    """Count the archive's failures in a metric (``oracxpred_archive_errors_total``)."""
+    if isinstance(client.recorder, ArchiveWriter):
+        client.recorder.on_error = inc
