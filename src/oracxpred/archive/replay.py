@@ -124,7 +124,7 @@ def replay(
     store: Store,
     settings: Settings,
     *,
-    on_cycle: Callable[[], None] | None = None,
+    on_cycle: Callable[[], object] | None = None,
 ) -> ReplaySummary:
     summary = ReplaySummary()
     client: ReplayClient | None = None

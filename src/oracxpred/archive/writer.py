@@ -93,7 +93,7 @@ def append_line(path: Path, line: bytes) -> None:
     created = not path.exists()
     if created:
         path.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT) as fd:
+    with _locked(path, os.O_RDWR | os.O_APPEND | os.O_CREAT) as fd:
         size = os.fstat(fd).st_size
         if size and os.pread(fd, 1, size - 1) != b"\n":
             line = b"\n" + line  # after a torn record: start a clean line

@@ -60,6 +60,12 @@ def store_options(func: Any) -> Any:
 )
 @store_options
 @click.option(
+    "--archive-dir",
+    metavar="DOSSIER",
+    help="Archive des réponses reçues (défaut : archive/ à côté du CSV, data/archive pour SQL).",
+)
+@click.option("--no-archive", is_flag=True, help="Ne pas archiver les réponses reçues.")
+@click.option(
     "--metrics-port",
     metavar="PORT",
     help="Exposer les métriques Prometheus sur ce port (mode daemon).",
@@ -121,6 +127,10 @@ def _register_optional() -> None:
     group.add_command(import_csv, "import-csv")
     group.add_command(export_csv, "export-csv")
     group.add_command(web, "web")
+
+    from oracxpred.cli.archive import archive
+
+    group.add_command(archive, "archive")
 
 
 def main(args: list[str] | None = None) -> int:
