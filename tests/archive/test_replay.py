@@ -70,7 +70,8 @@ def test_replay_rebuilds_the_live_store_row_for_row(tmp_path, backend):
         summary, notes = replay_into([settings.archive_path], target)
         replayed = stored(target)
     assert notes == []
-    assert summary.mismatches == 0 and summary.skipped_records == 0
+    assert summary.mismatches == 0
+    assert summary.skipped_records == 0
     assert summary.failed_cycles == run_stats.failed
     assert replayed == live
     assert {m.finish_source for m in live} >= {m.finish_source for m in replayed}
@@ -89,5 +90,6 @@ def test_two_archives_are_merged_by_time(tmp_path):
     assert check.perfect, check.summary()
     target = first.with_(csv_path=tmp_path / "replay" / "matches.csv")
     summary, notes = replay_into([second.archive_path, first.archive_path], target)
-    assert notes == [] and summary.mismatches == 0
+    assert notes == []
+    assert summary.mismatches == 0
     assert stored(target) == live

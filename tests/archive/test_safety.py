@@ -18,7 +18,7 @@ from oracxpred.collector.cycle import Collector
 from oracxpred.metrics import CollectorMetrics
 from oracxpred.simulator.server import start_simulator
 from oracxpred.store.factory import open_store
-from tests.archive.support import live_settings, replay_into, stored
+from tests.archive.support import live_settings, stored
 from tests.faults.support import START, cycle_after, daemon, read_only_view, small_tmpfs
 from tests.helpers import REPO, wait_until
 
@@ -68,7 +68,8 @@ def test_read_only_archive_folder_never_stops_collection(tmp_path, caplog):
     assert sum(line.startswith(WARNING_START) for line in text) == 1
     assert any("lecture seule" in line for line in text if line.startswith(WARNING_START))
     assert sum(line.startswith(RECOVERED_START) for line in text) == 1
-    assert errors is not None and errors >= 6
+    assert errors is not None
+    assert errors >= 6
     assert stats([view]).records >= 3  # resumed once the folder was writable again
 
 
@@ -93,10 +94,13 @@ def test_full_disk_never_stops_collection_and_recording_resumes(tmp_path, caplog
         found = stats([mount])
     assert saved > 0
     warnings = [line for line in text if line.startswith(WARNING_START)]
-    assert len(warnings) == 1 and "disque plein" in warnings[0]
+    assert len(warnings) == 1
+    assert "disque plein" in warnings[0]
     assert sum(line.startswith(RECOVERED_START) for line in text) == 1
-    assert errors is not None and errors >= 3
-    assert found.records >= 3 and not [n for n in found.problems if n.fatal]
+    assert errors is not None
+    assert errors >= 3
+    assert found.records >= 3
+    assert not [n for n in found.problems if n.fatal]
 
 
 def test_feed_credentials_are_masked_in_the_archive(tmp_path):
@@ -122,6 +126,11 @@ def _cli(*args):
     )
 
 
+def _new_start(proc):
+    started = proc.count(START)
+    return lambda: proc.count(START) > started
+
+
 @pytest.mark.slow
 def test_sigkill_at_random_points_then_verify_and_replay(tmp_path):
     rng = random.Random(13)
@@ -137,8 +146,7 @@ def test_sigkill_at_random_points_then_verify_and_replay(tmp_path):
                 if cycle not in kills:
                     cycle_after(proc)
                     continue
-                started = proc.count(START)
-                wait_until(lambda n=started, p=proc: p.count(START) > n, what="un cycle")
+                wait_until(_new_start(proc), what="un cycle")
                 time.sleep(rng.uniform(0.0, 0.06))  # the seeded kill point inside the cycle
                 proc.kill()
                 proc = daemon(sim, csv_path)

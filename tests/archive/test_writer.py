@@ -49,11 +49,15 @@ def test_record_keeps_text_bodies_as_text_and_others_as_base64(tmp_path):
     writer(exchange(T0 + 2, None, status=None, error=TRANSIENT, reason="délai dépassé"))
     raw = tmp_path / "2026/12/02/14.jsonl"
     first, second, third = (json.loads(line) for line in lines(raw))
-    assert first["body"] == "Équipe «A»\n" and first["b64"] is False
+    assert first["body"] == "Équipe «A»\n"
+    assert first["b64"] is False
     assert second["b64"] is True
     assert decode(lines(raw)[1]).body_bytes() == b"\xff\xfe not utf-8"
-    assert third["error"] == "transient" and third["body"] is None and third["status"] is None
-    assert first["t"] == "2026-12-02T14:00:00.000000Z" and first["ms"] == 10.0
+    assert third["error"] == "transient"
+    assert third["body"] is None
+    assert third["status"] is None
+    assert first["t"] == "2026-12-02T14:00:00.000000Z"
+    assert first["ms"] == 10.0
 
 
 def test_secrets_never_reach_the_archive(tmp_path):
@@ -72,7 +76,8 @@ def test_first_record_of_a_new_hour_compacts_the_previous_ones(tmp_path):
     writer(exchange(T0 + 3600))
     assert not (tmp_path / "2026/12/02/14.jsonl").exists()
     zst = tmp_path / "2026/12/02/14.jsonl.zst"
-    assert zst.exists() and (tmp_path / "2026/12/02/15.jsonl").exists()
+    assert zst.exists()
+    assert (tmp_path / "2026/12/02/15.jsonl").exists()
     found = stats([tmp_path])
     assert (found.records, found.hours, found.pending_hours, found.torn) == (51, 2, 1, 0)
     assert found.ratio > 5
@@ -90,14 +95,17 @@ def test_torn_last_line_is_skipped_with_a_note_and_the_next_record_starts_clean(
         out.write(b'{"v":1,"t":"2026-12-02T14:00:01.000000Z","kind":"fe')
     notes: list = []
     assert len(list(merged([tmp_path], notes))) == 1
-    assert [n.what for n in notes] == ["tronqué"] and not notes[0].fatal
+    assert [n.what for n in notes] == ["tronqué"]
+    assert not notes[0].fatal
     writer(exchange(T0 + 2))
     notes = []
     assert len(list(merged([tmp_path], notes))) == 2
     assert len(notes) == 1  # still the torn one, the new record is whole
     done = compact(tmp_path, "2026/12/02/14")
-    assert done is not None and (done.records, done.torn) == (2, 1)
-    assert stats([tmp_path]).torn == 0 and stats([tmp_path]).records == 2
+    assert done is not None
+    assert (done.records, done.torn) == (2, 1)
+    assert stats([tmp_path]).torn == 0
+    assert stats([tmp_path]).records == 2
 
 
 def test_damaged_compacted_file_is_a_problem(tmp_path):
@@ -181,10 +189,13 @@ def test_archive_settings_follow_flag_env_default(tmp_path):
 
     assert load_settings({}, {}).archive_path == Path("data/archive")
     csv = load_settings({"csv_path": str(tmp_path / "m.csv")}, {})
-    assert csv.archive_path == tmp_path / "archive" and csv.archive
+    assert csv.archive_path == tmp_path / "archive"
+    assert csv.archive
     sql = load_settings({}, {"DATABASE_URL": "sqlite:///x.db"})
     assert sql.archive_path == Path("data") / "archive"
     env = load_settings({}, {"ORACXPRED_ARCHIVE_DIR": "/x", "ORACXPRED_ARCHIVE_KEEP_DAYS": "0"})
-    assert env.archive_path == Path("/x") and env.archive_keep_days == 0
+    assert env.archive_path == Path("/x")
+    assert env.archive_keep_days == 0
     flag = load_settings({"archive_dir": "/y", "no_archive": True}, {"ORACXPRED_ARCHIVE_DIR": "/x"})
-    assert flag.archive_path == Path("/y") and not flag.archive
+    assert flag.archive_path == Path("/y")
+    assert not flag.archive
