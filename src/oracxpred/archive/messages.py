@@ -36,3 +36,16 @@ REPLAY_GAPS = (
 REPLAY_TARGET = "Rejeu vers : {target}"
 EXPORT_DONE = "Extrait écrit : {path} ({records} enregistrement(s))"
 BAD_TIME = "Date invalide « {raw} » : AAAA-MM-JJ ou AAAA-MM-JJTHH:MM[:SS] (UTC) attendu"
+
+# ``--test-db`` and the Santé page.
+LABEL_STATE = "État"
+LABEL_FOLDER = "Dossier"
+LABEL_SPAN = "Période"
+LABEL_SIZE = "Taille"
+LABEL_RATIO = "Compression"
+LABEL_ERROR = "Dernière erreur"
+DISABLED = "désactivée (--no-archive)"
+SPAN = "{hours} heure(s), de {first} à {last} (UTC)"
+SIZE = "{stored} sur disque pour {raw} reçus"
+NO_ERROR = "aucune"
+LAST_ERROR = "{reason} (du {since} au {until}, {lost} réponse(s) non archivée(s))"

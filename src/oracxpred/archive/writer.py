@@ -11,12 +11,13 @@ then the raw file removed), streaming line by line, and prunes files past the re
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,9 @@ LEVEL = 19
 WINDOW_LOG = 27
 """128 MiB: a whole hour of polls fits in the window; ``zstd -d`` accepts it without ``--long``."""
 CHUNK = 1 << 20
+FRAME_HEADER_MAX = 18
+LAST_ERROR = "last_error.json"
+"""The last outage, written once the archive can be written again (read by summary.py)."""
 
 
 def compressor() -> zstandard.ZstdCompressor:
@@ -114,9 +118,31 @@ class Compaction:
     zst_bytes: int
 
 
+def content_size(path: Path) -> int | None:
+    """The decompressed size a ``.zst`` announces in its header (compaction writes it), so
+    that stats and the Santé page know the ratio without decompressing anything."""
+    with open(path, "rb") as source:
+        head = source.read(FRAME_HEADER_MAX)
+    try:
+        size = zstandard.frame_content_size(head)
+    except zstandard.ZstdError:
+        return None
+    return size if size >= 0 else None
+
+
+def _raw_lines(fd: int) -> Iterator[tuple[int, bytes, bool]]:
+    os.lseek(fd, 0, os.SEEK_SET)
+    with os.fdopen(os.dup(fd), "rb") as source:
+        source.seek(0)
+        for number, line in enumerate(source, 1):
+            yield number, line, _valid(line)
+
+
 def compact(root: Path, key: str) -> Compaction | None:
     """Fold ``key``'s raw file (and an earlier ``.zst`` of the same hour, if a late writer
-    added to it) into one ``.zst``; None when another process did it first."""
+    added to it) into one ``.zst``; None when another process did it first.
+
+    Streamed: one line (one response) in memory at a time, whatever the hour's size."""
     raw = root / f"{key}{RAW_SUFFIX}"
     zst = root / f"{key}{ZST_SUFFIX}"
     tmp = zst.with_name(f"{zst.name}.tmp-{os.getpid()}")
@@ -126,9 +152,12 @@ def compact(root: Path, key: str) -> Compaction | None:
         return None
     try:
         done = Compaction(key, 0, 0, 0, 0)
+        old_size = content_size(zst) if zst.exists() else 0
+        new_size = sum(len(line) for _, line, ok in _raw_lines(fd) if ok)
+        size = -1 if old_size is None else old_size + new_size
         try:
             with open(tmp, "wb") as out:
-                with compressor().stream_writer(out, closefd=False) as sink:
+                with compressor().stream_writer(out, size=size, closefd=False) as sink:
                     if zst.exists():
                         with open(zst, "rb") as old:
                             reader = zstandard.ZstdDecompressor().stream_reader(old)
@@ -136,15 +165,14 @@ def compact(root: Path, key: str) -> Compaction | None:
                                 done.raw_bytes += len(chunk)
                                 done.records += chunk.count(b"\n")
                                 sink.write(chunk)
-                    with os.fdopen(os.dup(fd), "rb") as source:
-                        for number, line in enumerate(source, 1):
-                            if _valid(line):
-                                sink.write(line)
-                                done.records += 1
-                                done.raw_bytes += len(line)
-                            elif line.strip():
-                                done.torn += 1
-                                log.info(messages.TORN.format(path=raw, line=number))
+                    for number, line, ok in _raw_lines(fd):
+                        if ok:
+                            sink.write(line)
+                            done.records += 1
+                            done.raw_bytes += len(line)
+                        elif line.strip():
+                            done.torn += 1
+                            log.info(messages.TORN.format(path=raw, line=number))
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(tmp, zst)
@@ -230,6 +258,7 @@ class ArchiveWriter:
         self.last_error: tuple[float, str] | None = None  # (epoch, French reason)
         self._failing = False
         self._lost = 0
+        self._since: float | None = None
         self._maintained: str | None = None  # hour whose compaction/pruning ran
 
     def __call__(self, exchange: Exchange) -> None:
@@ -252,6 +281,7 @@ class ArchiveWriter:
         if self._failing:
             self._failing = False
             log.info(messages.RECOVERED.format(lost=self._lost))
+            self._keep_last_error()
             self._lost = 0
 
     def maintain(self, current: str) -> None:
@@ -260,10 +290,26 @@ class ArchiveWriter:
         prune(self.root, self.keep_days, self.clock())
         self._maintained = current
 
+    def _keep_last_error(self) -> None:
+        if self.last_error is None or self._since is None:
+            return
+        stamp = "%Y-%m-%d %H:%M:%S UTC"
+        since = datetime.fromtimestamp(self._since, UTC).strftime(stamp)
+        until = datetime.fromtimestamp(self.clock(), UTC).strftime(stamp)
+        data = {"reason": self.last_error[1], "since": since, "until": until, "lost": self._lost}
+        tmp = self.root / f"{LAST_ERROR}.tmp-{os.getpid()}"
+        try:
+            tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, self.root / LAST_ERROR)
+        except OSError:
+            return  # shown by this process's log line already
+
     def _failed(self, exc: OSError) -> None:
         self.errors += 1
         reason = os_reason(exc)
         self.last_error = (self.clock(), reason)
+        if not self._failing:
+            self._since = self.clock()
         if self.on_error is not None:
             self.on_error()
         if not self._failing:
