@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
+
 from oracxpred.archive.record import Record
+from oracxpred.archive.replay_store import ReplayStore
 from oracxpred.collector.cycle import Collector
 from oracxpred.config import Settings
 from oracxpred.errors import CollectorError, FeedError, FeedFormatError, FeedUnavailable
@@ -23,6 +26,11 @@ from oracxpred.feed.client import FeedClient, FeedResponse, RetryPolicy, _http_d
 from oracxpred.feed.exchange import FEED, FORMAT, TRANSIENT
 from oracxpred.logs import LOGGER_NAME
 from oracxpred.store.base import Store
+
+
+def _nothing_fetched(request: httpx.Request) -> httpx.Response:
+    raise httpx.ConnectError("rejeu : aucune requête réseau", request=request)
+
 
 NO_RECORD = "rejeu : aucune réponse enregistrée pour cette requête"
 RESULTS_KEYS = ("champId", "dateFrom", "dateTo")
@@ -38,11 +46,19 @@ class ReplayClient(FeedClient):
 
     def __init__(self, feed_url: str) -> None:
         # Retries are the recording's: the loop goes on while attempts were recorded.
-        super().__init__(feed_url, policy=RetryPolicy(retries=1_000_000), sleep=lambda _s: None)
+        super().__init__(
+            feed_url,
+            policy=RetryPolicy(retries=1_000_000),
+            sleep=lambda _s: None,
+            http=httpx.Client(transport=httpx.MockTransport(_nothing_fetched)),
+        )
         self._queue: list[Record] = []
         self._next = 0
         self._last_reason = ""
         self.mismatches = 0
+
+    def close(self) -> None:
+        self._http.close()
 
     def load(self, records: list[Record]) -> None:
         self._queue, self._next = records, 0
@@ -129,11 +145,12 @@ def replay(
     summary = ReplaySummary()
     client: ReplayClient | None = None
     collector: Collector | None = None
+    target = ReplayStore(store)
     with _quiet(settings.verbose):
         for batch in cycles(records, summary):
             if collector is None or client is None:
                 client = ReplayClient(batch[0].url)
-                collector = Collector(settings, store, client)
+                collector = Collector(settings, target, client)
             client.load(batch)
             first = batch[0]
             started = datetime.fromtimestamp(first.when.timestamp() - first.ms / 1000, UTC)
@@ -146,6 +163,7 @@ def replay(
             summary.skipped_records += client.unused
             if on_cycle is not None:
                 on_cycle()
+    target.flush()
     if client is not None:
         summary.mismatches = client.mismatches
         client.close()
