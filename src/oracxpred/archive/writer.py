@@ -10,6 +10,7 @@ then the raw file removed), streaming line by line, and prunes files past the re
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
@@ -103,8 +104,8 @@ def append_line(path: Path, line: bytes) -> None:
             line = b"\n" + line  # after a torn record: start a clean line
         written = os.write(fd, line)
         if written != len(line):
-            raise OSError(28, "écriture partielle")
-        os.fsync(fd)
+            raise OSError(errno.ENOSPC, "écriture partielle")
+        os.fdatasync(fd)  # data and size: what a reader needs after a power cut
     if created:
         _fsync_dir(path.parent)
 
