@@ -149,6 +149,22 @@ def test_retention_runs_when_the_hour_changes(tmp_path):
     assert not (tmp_path / "2026/08").exists()
 
 
+def test_a_compaction_killed_half_way_leaves_a_temporary_that_is_dropped_later(tmp_path):
+    import os
+
+    writer = ArchiveWriter(tmp_path, clock=lambda: T0)
+    writer(exchange(T0))
+    stale = tmp_path / "2026/12/02/13.jsonl.zst.tmp-999999"
+    stale.write_bytes(b"partial")
+    os.utime(stale, (T0, T0))
+    fresh = tmp_path / "2026/12/02/14.jsonl.zst.tmp-1"
+    fresh.write_bytes(b"in progress")
+    writer(exchange(T0 + 3600))
+    assert not stale.exists()
+    assert fresh.exists()
+    assert stats([tmp_path]).records == 2
+
+
 WRITER = """
 import sys
 from pathlib import Path

@@ -240,6 +240,20 @@ def prune(root: Path, keep_days: int, now: float) -> int:
     return removed
 
 
+STALE_TMP_S = 3600.0
+"""A compaction's temporary file this old belongs to a process that died during it."""
+
+
+def drop_stale_temporaries(root: Path, now: float) -> int:
+    removed = 0
+    for path in root.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9]/*.tmp-*"):
+        with suppress(OSError):
+            if now - path.stat().st_mtime > STALE_TMP_S:
+                path.unlink()
+                removed += 1
+    return removed
+
+
 class ArchiveWriter:
     """The feed client's recorder: appends each exchange; an outage is reported once."""
 
@@ -289,6 +303,7 @@ class ArchiveWriter:
         """Compact the finished hours and prune; once per hour and per process."""
         compact_before(self.root, current)
         prune(self.root, self.keep_days, self.clock())
+        drop_stale_temporaries(self.root, time.time())
         self._maintained = current
 
     def _keep_last_error(self) -> None:
