@@ -17,7 +17,7 @@ from oracxpred import messages
 from oracxpred.archive.writer import writer_for
 from oracxpred.config import Settings
 from oracxpred.core.parse import parse_feed
-from oracxpred.core.records import FinishedMatch, Rejection
+from oracxpred.core.records import FinishedMatch, Rejection, ResultItem
 from oracxpred.core.results import parse_results
 from oracxpred.core.tracker import (
     TrackerState,
@@ -214,7 +214,7 @@ class Collector:
         self, state: TrackerState, now: int
     ) -> tuple[TrackerState, list[FinishedMatch], list[tuple[int, str, str, str]]]:
         """Ask the results service about vanished matches; a failure only postpones them."""
-        items = []
+        items: list[ResultItem] = []
         for query in due_resolutions(state, now):
             try:
                 body = self.client.fetch_results(query.league_id, query.date_from, query.date_to)

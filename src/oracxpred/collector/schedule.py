@@ -49,7 +49,7 @@ def backoff_skips(failures: int, interval_s: float) -> int:
     if failures <= 1:
         return 0
     cap = min(MAX_SKIPPED_TICKS, max(0, int(BACKOFF_CAP_S // interval_s) - 1))
-    return min(2 ** (min(failures, 16) - 1) - 1, cap)
+    return min(int(2 ** (min(failures, 16) - 1)) - 1, cap)
 
 
 def cause_of(exc: BaseException) -> str:

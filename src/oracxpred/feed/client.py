@@ -56,7 +56,7 @@ class RetryPolicy:
         """Full-jitter exponential delay before attempt ``attempt + 1``."""
         if retry_after is not None:
             return min(retry_after, self.max_retry_after_s)
-        return self.backoff_s * (2**attempt) * rand()
+        return self.backoff_s * float(2**attempt) * rand()
 
 
 def results_url_for(feed_url: str) -> str:
@@ -186,6 +186,9 @@ class FeedClient:
             raise
         except FeedError as exc:
             seen.error, seen.reason = REFUSED, str(exc)
+            raise
+        except BaseException as exc:  # never recorded as a success (a replay would accept it)
+            seen.error, seen.reason = TRANSIENT, type(exc).__name__
             raise
         finally:
             seen.latency_ms = (time.perf_counter() - start) * 1000
