@@ -34,10 +34,11 @@ import zstandard
 
 from bench.common import print_machine, print_table, result_line
 from bench.feedgen import FeedSeries
+from oracxpred.archive.files import compact_before
 from oracxpred.archive.reader import Note, merged, stats
 from oracxpred.archive.record import hour_key
 from oracxpred.archive.replay import replay
-from oracxpred.archive.writer import ArchiveWriter, compact_before
+from oracxpred.archive.writer import ArchiveWriter
 from oracxpred.collector.cycle import Collector
 from oracxpred.config import Settings
 from oracxpred.feed.client import FeedClient

@@ -5,8 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from oracxpred.archive.files import compact
 from oracxpred.archive.summary import summarize
-from oracxpred.archive.writer import ArchiveWriter, compact
+from oracxpred.archive.writer import ArchiveWriter
 from oracxpred.config import Settings
 from oracxpred.store.csv.store import CsvStore
 from tests.archive.test_writer import T0, exchange

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from oracxpred.archive.files import compact, prune
 from oracxpred.archive.reader import merged, stats
 from oracxpred.archive.record import decode
-from oracxpred.archive.writer import ArchiveWriter, compact, prune
+from oracxpred.archive.writer import ArchiveWriter
 from oracxpred.feed.exchange import FEED, TRANSIENT, Exchange
 from tests.helpers import REPO
 

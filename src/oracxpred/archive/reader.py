@@ -15,6 +15,7 @@ from pathlib import Path
 
 import zstandard
 
+from oracxpred.archive.files import CHUNK, hour_files
 from oracxpred.archive.record import (
     RAW_SUFFIX,
     ZST_SUFFIX,
@@ -24,7 +25,6 @@ from oracxpred.archive.record import (
     hour_key,
     key_of,
 )
-from oracxpred.archive.writer import CHUNK, hour_files
 
 
 class ArchiveDamaged(Exception):

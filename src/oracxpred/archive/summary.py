@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from oracxpred.archive import messages
+from oracxpred.archive.files import content_size, hour_files
 from oracxpred.archive.record import RAW_SUFFIX, key_time
-from oracxpred.archive.writer import LAST_ERROR, content_size, hour_files
+from oracxpred.archive.writer import LAST_ERROR
 from oracxpred.config import Settings
 
 

@@ -206,7 +206,7 @@ def replay_command(
 def export_command(from_: str | None, to_: str | None, out: Path, **values: Any) -> int:
     """Écrit une tranche de l'archive dans un fichier (.jsonl, ou .jsonl.zst compressé)
     que ``archive replay`` ou un test peut relire."""
-    from oracxpred.archive.writer import compressor
+    from oracxpred.archive.files import compressor
 
     try:
         settings = _settings(values)
