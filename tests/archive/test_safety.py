@@ -170,3 +170,30 @@ def test_sigkill_at_random_points_then_verify_and_replay(tmp_path):
     for event_id, match in live.items():
         other = replayed[event_id]
         assert (other.score1, other.score2, other.odds) == (match.score1, match.score2, match.odds)
+
+
+def test_a_daemon_and_one_shot_runs_share_one_archive_without_mixing_lines(tmp_path):
+    """Two real collectors (a daemon, and cron-style runs on another store) append to the same
+    folder at the same time: every line stays whole."""
+    from oracxpred.archive.reader import file_lines
+    from oracxpred.archive.record import decode
+    from tests.faults.support import one_shot
+
+    shared = tmp_path / "shared-archive"
+    env = {"ORACXPRED_ARCHIVE_DIR": str(shared)}
+    with start_simulator(seed=85) as sim:
+        proc = daemon(sim, tmp_path / "a" / "matches.csv", env=env)
+        try:
+            cycle_after(proc)
+            for _ in range(4):
+                code, text = one_shot(sim.feed_url, tmp_path / "b" / "matches.csv", env=env)
+                assert code == 0, text
+                sim.advance(60)
+            cycle_after(proc)
+        finally:
+            assert proc.stop() == 0
+    lines = [line for path in shared.rglob("*.jsonl*") for line in file_lines(path)]
+    assert len(lines) >= 6
+    for line in lines:
+        assert line.endswith(b"\n")
+        decode(line)
