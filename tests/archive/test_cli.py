@@ -95,6 +95,15 @@ def test_stats_verify_export_and_replay_commands(tmp_path):
     assert "14.jsonl.zst" in done.stdout
 
 
+def test_a_missing_folder_is_said(tmp_path):
+    done = cli("archive", "stats", str(tmp_path / "nowhere"))
+    assert done.returncode == 0
+    assert f"Aucune archive dans {tmp_path / 'nowhere'}" in done.stderr
+    done = cli("archive", "replay", "--csv-path", str(tmp_path / "r.csv"), str(tmp_path / "x"))
+    assert done.returncode == 1
+    assert not (tmp_path / "r.csv").exists()
+
+
 def test_bad_dates_are_usage_errors(tmp_path):
     done = cli("archive", "stats", "--from", "hier", str(tmp_path))
     assert done.returncode == 2

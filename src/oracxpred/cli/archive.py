@@ -53,7 +53,11 @@ def _archive_dir(func: Any) -> Any:
 
 
 def _roots(settings: Settings, given: tuple[Path, ...]) -> list[Path]:
-    return list(given) or [settings.archive_path]
+    roots = list(given) or [settings.archive_path]
+    for root in roots:
+        if not root.exists():
+            stderr_line(messages.NO_ARCHIVE.format(root=root))
+    return roots
 
 
 def _settings(values: dict[str, Any]) -> Settings:
@@ -159,6 +163,8 @@ def replay_command(
     except ConfigError as exc:
         stderr_line(f"Erreur : {exc}")
         return 2
+    if not any(root.exists() for root in _roots(settings, archive_dirs)):
+        return 1
     notes: list[Note] = []
     try:
         store = open_sql(settings.database_url) if settings.database_url else open_csv(settings)
