@@ -132,6 +132,23 @@ def test_late_writer_after_compaction_is_folded_into_the_same_hour(tmp_path):
     assert (found.records, found.pending_hours) == (2, 0)
 
 
+def test_crash_between_rename_and_raw_removal_does_not_double_the_hour(tmp_path):
+    writer = ArchiveWriter(tmp_path, clock=lambda: T0)
+    for i in range(3):
+        writer(exchange(T0 + i))
+    raw = tmp_path / "2026/12/02/14.jsonl"
+    kept = raw.read_bytes()
+    compact(tmp_path, "2026/12/02/14")
+    raw.write_bytes(kept)  # the raw file the killed compaction did not remove
+    writer._maintained = None
+    writer(exchange(T0 + 10))  # and a late record of the same hour
+    done = compact(tmp_path, "2026/12/02/14")
+    assert done is not None
+    assert done.records == 4
+    found = stats([tmp_path])
+    assert (found.records, found.pending_hours) == (4, 0)
+
+
 def test_retention_prunes_old_hours_and_empty_folders(tmp_path):
     writer = ArchiveWriter(tmp_path, keep_days=0, clock=lambda: T0)
     for day in range(5):

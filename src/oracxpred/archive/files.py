@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -119,11 +120,29 @@ def _raw_lines(fd: int) -> Iterator[tuple[int, bytes, bool]]:
             yield number, line, _valid(line)
 
 
+def _zst_lines(path: Path) -> Iterator[bytes]:
+    with open(path, "rb") as source:
+        reader = zstandard.ZstdDecompressor().stream_reader(source)
+        pending = b""
+        while chunk := reader.read(CHUNK):
+            *lines, pending = (pending + chunk).split(b"\n")
+            for line in lines:
+                yield line + b"\n"
+        if pending:
+            yield pending
+
+
+def _digest(line: bytes) -> bytes:
+    return hashlib.blake2b(line, digest_size=16).digest()
+
+
 def compact(root: Path, key: str) -> Compaction | None:
     """Fold ``key``'s raw file (and an earlier ``.zst`` of the same hour, if a late writer
     added to it) into one ``.zst``; None when another process did it first.
 
-    Streamed: one line (one response) in memory at a time, whatever the hour's size."""
+    Streamed: one line (one response) in memory at a time, whatever the hour's size. A raw
+    line already in the ``.zst`` is skipped: a crash between the rename and the removal of the
+    raw file leaves both, and the next compaction must not count that hour twice."""
     raw = root / f"{key}{RAW_SUFFIX}"
     zst = root / f"{key}{ZST_SUFFIX}"
     tmp = zst.with_name(f"{zst.name}.tmp-{os.getpid()}")
@@ -133,25 +152,29 @@ def compact(root: Path, key: str) -> Compaction | None:
         return None
     try:
         done = Compaction(key, 0, 0, 0, 0)
-        old_size = content_size(zst) if zst.exists() else 0
-        new_size = sum(len(line) for _, line, ok in _raw_lines(fd) if ok)
-        size = -1 if old_size is None else old_size + new_size
+        known: set[bytes] = set()
+        size = 0
+        if zst.exists():
+            for line in _zst_lines(zst):
+                known.add(_digest(line))
+                size += len(line)
+        size += sum(
+            len(line) for _, line, ok in _raw_lines(fd) if ok and _digest(line) not in known
+        )
         try:
             with open(tmp, "wb") as out:
                 with compressor().stream_writer(out, size=size, closefd=False) as sink:
                     if zst.exists():
-                        with open(zst, "rb") as old:
-                            reader = zstandard.ZstdDecompressor().stream_reader(old)
-                            while chunk := reader.read(CHUNK):
-                                done.raw_bytes += len(chunk)
-                                done.records += chunk.count(b"\n")
-                                sink.write(chunk)
-                    for number, line, ok in _raw_lines(fd):
-                        if ok:
+                        for line in _zst_lines(zst):
                             sink.write(line)
                             done.records += 1
                             done.raw_bytes += len(line)
-                        elif line.strip():
+                    for number, line, ok in _raw_lines(fd):
+                        if ok and _digest(line) not in known:
+                            sink.write(line)
+                            done.records += 1
+                            done.raw_bytes += len(line)
+                        elif not ok and line.strip():
                             done.torn += 1
                             log.info(messages.TORN.format(path=raw, line=number))
                 out.flush()
