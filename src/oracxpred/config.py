@@ -32,6 +32,8 @@ ENV_NAMES: dict[str, str] = {
     "alert_summary": "ORACXPRED_ALERT_SUMMARY",
     "alert_disk_mb": "ORACXPRED_ALERT_DISK_MB",
     "audit_every_min": "ORACXPRED_AUDIT_EVERY",  # history (issue 15)
+    "archive_dir": "ORACXPRED_ARCHIVE_DIR",
+    "archive_keep_days": "ORACXPRED_ARCHIVE_KEEP_DAYS",
 }
 """Environment variable of each setting."""
 
@@ -83,11 +85,23 @@ class Settings:
         return self.feed_urls or (self.feed_url,)
 
     audit_every_min: float = defaults.DEFAULT_AUDIT_EVERY_MIN  # history (issue 15); 0: off
+    archive: bool = True  # --no-archive turns the recording of responses off
+    archive_dir: Path | None = None  # None: beside the CSV file, or data/archive for SQL
+    archive_keep_days: int = defaults.DEFAULT_ARCHIVE_KEEP_DAYS
 
     @property
     def spool_path(self) -> Path:
         """Outage spool: beside the CSV path, so ``--csv-path`` isolates a run."""
         return self.csv_path.with_name(self.csv_path.stem + ".spool.csv")
+
+    @property
+    def archive_path(self) -> Path:
+        """Where the responses are recorded (docs/archive.md)."""
+        if self.archive_dir is not None:
+            return self.archive_dir
+        if self.database_url:
+            return Path("data") / "archive"
+        return self.csv_path.parent / "archive"
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -164,6 +178,12 @@ def load_settings(
         elif dotenv.get(env_name, "").strip():
             raw[name] = dotenv[env_name]
     values: dict[str, Any] = {"verbose": bool(cli_values.get("verbose"))}
+    if cli_values.get("no_archive"):
+        values["archive"] = False
+    if "archive_dir" in raw:
+        values["archive_dir"] = Path(str(raw["archive_dir"])).expanduser()
+    if "archive_keep_days" in raw:
+        values["archive_keep_days"] = parse_keep_days(raw["archive_keep_days"])
     if "feed_url" in raw:
         values["feed_url"] = validate_http_url(str(raw["feed_url"]), "Adresse du flux")
     if "results_url" in raw:
@@ -314,3 +334,17 @@ def _history_values(raw: Mapping[str, Any]) -> dict[str, Any]:
             "positif est attendu (0 : pas d'audit continu)."
         )
     return {"audit_every_min": value}
+
+
+def parse_keep_days(raw: object) -> int:
+    """Whole days ≥ 0; 0 keeps the archive for ever."""
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ConfigError(
+            f"Durée de conservation de l'archive invalide « {raw} » : un nombre entier de jours "
+            "est attendu (0 = conserver indéfiniment)."
+        )
+    return value

@@ -61,3 +61,5 @@ DEFAULT_AUDIT_EVERY_MIN = 60.0
 
 AUDIT_RECENT_HOURS = 3
 """Hours the daemon's re-audit covers, one results call per league and hour."""
+DEFAULT_ARCHIVE_KEEP_DAYS = 90
+"""Days of recorded responses kept (0 = for ever)."""

@@ -26,6 +26,7 @@ REQUIRED = {
     "python-dotenv": "dotenv",
     "SQLAlchemy": "sqlalchemy",
     "tqdm": "tqdm",
+    "zstandard": "zstandard",
 }
 """requirements.txt name (without the version) → module it installs (a test keeps them equal)."""
 

@@ -68,6 +68,11 @@ class CollectorMetrics:
             ["league"],
             registry=r,
         )
+        self.archive_errors = Counter(
+            "oracxpred_archive_errors",
+            "Réponses ou compactages que l'archive n'a pas pu écrire",
+            registry=r,
+        )
         self._server: WSGIServer | None = None
         self._ops_metrics(r)
 

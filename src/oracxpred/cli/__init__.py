@@ -46,6 +46,12 @@ from oracxpred.oserrors import os_reason
 )
 @store_options
 @click.option(
+    "--archive-dir",
+    metavar="DOSSIER",
+    help="Archive des réponses reçues (défaut : archive/ à côté du CSV, data/archive pour SQL).",
+)
+@click.option("--no-archive", is_flag=True, help="Ne pas archiver les réponses reçues.")
+@click.option(
     "--metrics-port",
     metavar="PORT",
     help="Exposer les métriques Prometheus sur ce port (mode daemon).",
@@ -127,6 +133,10 @@ def _register_optional() -> None:
     group.add_command(doctor, "doctor")
     group.add_command(backfill, "backfill")
     group.add_command(audit, "audit")
+
+    from oracxpred.cli.archive import archive
+
+    group.add_command(archive, "archive")
 
 
 def main(args: list[str] | None = None) -> int:

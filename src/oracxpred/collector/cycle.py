@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from oracxpred import messages
+from oracxpred.archive.writer import writer_for
 from oracxpred.config import Settings
 from oracxpred.core.parse import parse_feed
 from oracxpred.core.records import FinishedMatch, Rejection, ResultItem
@@ -78,6 +79,7 @@ def client_for(settings: Settings) -> MirrorClient:
         timeout_s=settings.timeout_s,
         max_body_bytes=settings.max_body_bytes,
         policy=RetryPolicy(retries=settings.retries, backoff_s=settings.backoff_s),
+        recorder=writer_for(settings),
     )
 
 

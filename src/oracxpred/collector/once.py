@@ -78,6 +78,10 @@ def check_store(settings: Settings) -> int:
         return 1
     for line in describe_lines(info):
         log.info(line)
+    from oracxpred.archive.summary import lines as archive_lines
+
+    for line in archive_lines(settings):
+        log.info(line)
     for beat in beats:
         state = "OK" if beat.ok else messages.TEST_DB_CYCLE_FAILED.format(error=beat.error)
         log.info(

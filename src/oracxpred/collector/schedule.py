@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from oracxpred import messages
+from oracxpred.archive.writer import count_errors
 from oracxpred.collector.cycle import Collector, CycleReport
 from oracxpred.collector.lease import Lease
 from oracxpred.config import Settings
@@ -104,6 +105,7 @@ class CycleRunner:
         self.collector = Collector(settings, store)
         # Alerts (ops/watch.py): told the outcome of every tick, never raises into it.
         self.watch = watch or IncidentWatch(settings, metrics, build_alerter(settings, metrics))
+        count_errors(self.collector.client, metrics.archive_errors.inc)
         self.interval_s = settings.interval_min * 60
         self.failures = 0
         self.failing_since: datetime | None = None

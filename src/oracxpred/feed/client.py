@@ -25,6 +25,7 @@ from oracxpred.errors import (
     FeedThrottled,
     FeedUnavailable,
 )
+from oracxpred.feed.exchange import FEED, FORMAT, REFUSED, RESULTS, TRANSIENT, Exchange, Recorder
 from oracxpred.logs import get_logger
 
 log = get_logger("feed")
@@ -140,6 +141,7 @@ class FeedClient:
         sleep: Callable[[float], None] = time.sleep,
         rand: Callable[[], float] = random.random,
         failover: bool = False,
+        recorder: Recorder | None = None,
     ) -> None:
         self.feed_url = feed_url
         self.results_url = results_url or results_url_for(feed_url)
@@ -156,13 +158,15 @@ class FeedClient:
         # is raised at once so the next host is tried; only a 429 is retried here.
         self.failover = failover
         self.last_attempts = 0
+        # Sees every attempt, failed ones too (docs/archive.md); must not raise.
+        self.recorder = recorder
 
     def fetch_feed(self) -> FeedResponse:
         return self._get(self.feed_url, "flux")
 
     def fetch_results(self, league_id: int, date_from: int, date_to: int) -> bytes:
         query = results_params(self.feed_url, league_id, date_from, date_to)
-        return self._get(f"{self.results_url}?{query}", "service de résultats").body
+        return self._get(f"{self.results_url}?{query}", "service de résultats", RESULTS).body
 
     def fetch_champs(self, date_from: int, date_to: int) -> bytes:
         """``v2/champs``: leagues with results in the window (beside ``results_url``)."""
@@ -179,12 +183,12 @@ class FeedClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _get(self, url: str, what: str) -> FeedResponse:
+    def _get(self, url: str, what: str, kind: str = FEED) -> FeedResponse:
         attempt = 0
         while True:
             self.last_attempts = attempt + 1
             try:
-                return self._attempt(url, what)
+                return self._exchange(url, what, kind, attempt + 1)
             except _Retryable as exc:
                 if attempt >= self.policy.retries or (self.failover and not exc.throttled):
                     error = FeedThrottled if exc.throttled else FeedUnavailable
@@ -196,10 +200,40 @@ class FeedClient:
                 self._sleep(delay)
                 attempt += 1
 
-    def _attempt(self, url: str, what: str) -> FeedResponse:
+    def _exchange(self, url: str, what: str, kind: str, attempt: int) -> FeedResponse:
+        """One attempt, handed to the recorder whatever its outcome."""
+        if self.recorder is None:
+            return self._attempt(url, what)
+        seen = Exchange(kind=kind, attempt=attempt, url=url, started_at=time.time())
+        start = time.perf_counter()
+        try:
+            return self._attempt(url, what, seen)
+        except _Retryable as exc:
+            seen.error, seen.reason = TRANSIENT, exc.reason
+            raise
+        except FeedFormatError as exc:
+            seen.error, seen.reason = FORMAT, str(exc)
+            raise
+        except FeedError as exc:
+            seen.error, seen.reason = REFUSED, str(exc)
+            raise
+        except BaseException as exc:  # never recorded as a success (a replay would accept it)
+            seen.error, seen.reason = TRANSIENT, type(exc).__name__
+            raise
+        finally:
+            seen.latency_ms = (time.perf_counter() - start) * 1000
+            seen.received_at = time.time()
+            self.recorder(seen)
+
+    def _attempt(self, url: str, what: str, seen: Exchange | None = None) -> FeedResponse:
         try:
             with self._http.stream("GET", url) as response:
                 status = response.status_code
+                if seen is not None:
+                    seen.status, seen.date = status, response.headers.get("Date")
+                    seen.ctype = response.headers.get("Content-Type")
+                    if status >= 400:
+                        seen.body = self._error_body(response)
                 if status in RETRY_STATUSES:
                     raise _Retryable(f"HTTP {status}", _retry_after(response), status == 429)
                 if status == 406:
@@ -214,6 +248,8 @@ class FeedClient:
                 ctype = response.headers.get("Content-Type", "").lower()
                 server_time = _http_date(response.headers.get("Date"))
                 body = self._read_capped(response, what)
+                if seen is not None:
+                    seen.body = body
         except httpx.TimeoutException:
             raise _Retryable("délai d'attente dépassé", None) from None
         except httpx.TransportError as exc:
@@ -223,6 +259,13 @@ class FeedClient:
         if "text/html" in ctype or body.lstrip()[:1] == b"<":
             raise FeedHtmlPage(f"{what} : page HTML reçue au lieu de JSON (blocage ou miroir ?)")
         return FeedResponse(body, server_time)
+
+    def _error_body(self, response: httpx.Response) -> bytes | None:
+        """The body of a refused answer, for the archive only: its failure changes nothing."""
+        try:
+            return self._read_capped(response, "")
+        except (FeedError, _Retryable, httpx.HTTPError):
+            return None
 
     def _read_capped(self, response: httpx.Response, what: str) -> bytes:
         declared = response.headers.get("Content-Length")

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from oracxpred.errors import FeedError, FeedHtmlPage, FeedRefusal, FeedUnavailable
 from oracxpred.feed.client import FeedClient, FeedResponse, RetryPolicy
+from oracxpred.feed.exchange import Recorder
 from oracxpred.logs import get_logger
 from oracxpred.ops import messages as messages_ops
 
@@ -47,6 +48,7 @@ class MirrorClient:
         policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         rand: Callable[[], float] = random.random,
+        recorder: Recorder | None = None,
     ) -> None:
         if not feed_urls:
             raise ValueError("at least one feed URL")
@@ -62,10 +64,14 @@ class MirrorClient:
                 sleep=sleep,
                 rand=rand,
                 failover=several,
+                recorder=recorder,
             )
             for url in feed_urls
         ]
         self._sleep, self._rand = sleep, rand
+        # Every host's exchanges go to the same archive (docs/archive.md): a record's URL
+        # says which mirror answered.
+        self.recorder = recorder
         self.current = 0
         self.switches = 0
         self.last_attempts = 0

@@ -206,6 +206,7 @@ def page() -> str:
         failures=[hb for hb in shown if not hb.ok],
         cycles=cycles_chart(shown) if shown else None,
         interval_min=state.settings.interval_min,
+        archive_rows=_archive_rows(state),
         **_completeness(state),
     )
 
@@ -221,3 +222,13 @@ def _completeness(state: Any) -> dict[str, Any]:
     except CollectorError:
         days = []
     return {"completeness": completeness_chart(days, now) if days else None}
+
+
+def _archive_rows(state: WebState) -> list[tuple[str, str]]:
+    """The archive card (docs/archive.md); a folder that cannot be read says so."""
+    from oracxpred.archive.summary import rows, summarize
+
+    try:
+        return rows(summarize(state.settings))
+    except OSError as exc:
+        return [("État", f"illisible : {exc.strerror or exc}")]

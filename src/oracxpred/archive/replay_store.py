@@ -1,0 +1,64 @@
+"""The store a replay writes through: matches go to the target at once, the rest stays here.
+
+A replay runs thousands of cycles in seconds. Saving the tracker state after each of them and
+appending a heartbeat for each (every one an fsync or a transaction) would cost more than the
+cycles themselves, and those heartbeats would describe cycles no collector ran: the state is
+kept in memory and written once at the end, heartbeats are not written. A replay that stops
+half-way is simply run again (saved matches come back as duplicates).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from oracxpred.core.records import FinishedMatch
+from oracxpred.store.base import Heartbeat, SaveReport, Store, StoreInfo
+
+
+class ReplayStore(Store):
+    def __init__(self, inner: Store) -> None:
+        self.inner = inner
+        self.backend = inner.backend
+        self._state: dict[str, Any] | None = None
+        self._stamp = 0
+
+    def save_matches(self, matches: Sequence[FinishedMatch]) -> SaveReport:
+        return self.inner.save_matches(matches)
+
+    def save_tracking(self, state: dict[str, Any]) -> object | None:
+        self._state = state
+        self._stamp += 1
+        return self._stamp
+
+    def tracking_stamp(self) -> object | None:
+        return self._stamp
+
+    def load_tracking(self) -> dict[str, Any] | None:
+        return self._state if self._stamp else self.inner.load_tracking()
+
+    def record_heartbeat(self, heartbeat: Heartbeat) -> None:
+        """Not written: see the module docstring."""
+
+    def flush(self) -> None:
+        """Write the tracker state of the last replayed cycle to the target."""
+        if self._state is not None:
+            self.inner.save_tracking(self._state)
+
+    def close(self) -> None:
+        """The target belongs to the caller."""
+
+    def stored_ids(self, event_ids: Iterable[int]) -> set[int]:
+        return self.inner.stored_ids(event_ids)
+
+    def iter_matches(self) -> Iterator[FinishedMatch]:
+        return self.inner.iter_matches()
+
+    def count_matches(self) -> int:
+        return self.inner.count_matches()
+
+    def recent_heartbeats(self, limit: int = 20) -> list[Heartbeat]:
+        return self.inner.recent_heartbeats(limit)
+
+    def describe(self) -> StoreInfo:
+        return self.inner.describe()
