@@ -41,7 +41,9 @@ def test_client_records_every_attempt_with_its_outcome(tmp_path):
                 pass
             sim.set_faults("invalid_utf8", count=1)
             client.fetch_feed()
-            client.fetch_results(1, int(T0), int(T0) + 60)
+            # The results service wants windows aligned to 300 s (docs/feed.md §7).
+            start = int(T0) // 300 * 300
+            client.fetch_results(1, start, start + 300)
     records = list(merged([tmp_path], []))
     summary = [(r.kind, r.attempt, r.status, r.error) for r in records]
     assert summary == [

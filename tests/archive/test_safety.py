@@ -138,7 +138,8 @@ def test_sigkill_at_random_points_then_verify_and_replay(tmp_path):
     csv_path = tmp_path / "live" / "matches.csv"
     csv_path.parent.mkdir()
     with start_simulator(seed=84, unpublished_rate=0.1) as sim:
-        proc = daemon(sim, csv_path)
+        # -v: every cycle then logs its START line first, the point the kills are timed from.
+        proc = daemon(sim, csv_path, "-v")
         try:
             cycle_after(proc)
             for cycle in range(100):
@@ -149,7 +150,7 @@ def test_sigkill_at_random_points_then_verify_and_replay(tmp_path):
                 wait_until(_new_start(proc), what="un cycle")
                 time.sleep(rng.uniform(0.0, 0.06))  # the seeded kill point inside the cycle
                 proc.kill()
-                proc = daemon(sim, csv_path)
+                proc = daemon(sim, csv_path, "-v")
                 cycle_after(proc)
         finally:
             proc.stop()
