@@ -28,3 +28,14 @@ INTERVAL_TOO_SHORT = (
     "Intervalle de {interval:g} min inférieur à {minimum:g} min : le site risque de bloquer "
     "les requêtes"
 )
+
+
+# -- quarantine, validation, configuration errors (issue 12) --------------------------------------
+
+REJECTED_UNKNOWN_ID = "inconnu"
+REJECTED_SUMMARY = (
+    "{count} événement(s) du flux rejeté(s) sur {total} dans ce cycle, gardé(s) en quarantaine "
+    "(oracxpred rejected) : si cela dure, le format du flux a peut-être changé"
+)
+QUARANTINE_FAILED = "Quarantaine des événements rejetés non enregistrée : {reason}"
+INVALID_MATCH = "Match {event_id} ({team1} vs {team2}) non enregistré : {reason}"

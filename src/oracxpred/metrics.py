@@ -10,10 +10,13 @@ scraper on another machine should reach them through a reverse proxy or an SSH t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Info, start_http_server
+
+from oracxpred.core.records import REJECTION_CATEGORIES, Rejection
 
 if TYPE_CHECKING:
     from wsgiref.simple_server import WSGIServer
@@ -59,6 +62,14 @@ class CollectorMetrics:
         self.holder = Info(
             "oracxpred_lease_holder", "Collecteur actif (hôte, pid, depuis)", registry=r
         )
+        self.events_rejected = Counter(
+            "oracxpred_events_rejected",
+            "Événements du flux rejetés par l'analyse, par catégorie de raison",
+            ["reason"],
+            registry=r,
+        )
+        for category in REJECTION_CATEGORIES:
+            self.events_rejected.labels(reason=category)
         self._server: WSGIServer | None = None
 
     def success(self, saved: int, at: datetime) -> None:
@@ -66,6 +77,12 @@ class CollectorMetrics:
         self.matches_saved.inc(saved)
         self.last_success.set(at.timestamp())
         self.consecutive_failures.set(0)
+
+    def rejected(self, rejections: Iterable[Rejection]) -> None:
+        for rejection in rejections:
+            category = rejection.category
+            label = category if category in REJECTION_CATEGORIES else "autre"
+            self.events_rejected.labels(reason=label).inc()
 
     def failure(self, cause: str, consecutive: int) -> None:
         self.cycles.labels(result="failure").inc()

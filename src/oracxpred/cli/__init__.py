@@ -121,6 +121,9 @@ def _register_optional() -> None:
     group.add_command(import_csv, "import-csv")
     group.add_command(export_csv, "export-csv")
     group.add_command(web, "web")
+    from oracxpred.cli.rejected import rejected
+
+    group.add_command(rejected, "rejected")
 
 
 def main(args: list[str] | None = None) -> int:

@@ -26,10 +26,12 @@ from oracxpred.core.tracker import (
     due_resolutions,
     observe,
 )
+from oracxpred.core.validate import match_problem
 from oracxpred.errors import CollectorError, FeedError
 from oracxpred.feed.client import FeedClient, RetryPolicy
 from oracxpred.logs import escape, get_logger
 from oracxpred.store.base import Heartbeat, Store
+from oracxpred.store.quarantine import quarantined
 from oracxpred.store.spool.store import SpoolingStore
 
 log = get_logger("collector.cycle")
@@ -41,6 +43,7 @@ class CycleReport:
     saved: list[FinishedMatch] = field(default_factory=list)
     duplicates: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    events: int = 0  # in the feed answer, rejected ones included
     tracked: int = 0
     pending: int = 0
     resolved: int = 0
@@ -128,17 +131,14 @@ class Collector:
         now = response.server_time or local_now
         parsed = parse_feed(response.body)
         report.rejected = list(parsed.rejections)
-        for rejection in parsed.rejections:
-            log.debug(
-                messages.REJECTED_EVENT.format(
-                    event_id=rejection.event_id, reason=escape(rejection.reason)
-                )
-            )
+        report.events = len(parsed.events) + len(parsed.rejections)
+        self._quarantine(report)
         observation = observe(state, parsed.events, now)
         state = observation.state
         to_save = list(observation.to_save)
         state, resolved, unresolved = self._resolve(state, now)
         to_save.extend(resolved)
+        to_save, state = self._valid(to_save, state, max(now, local_now))
         report.resolved = len(resolved)
         report.unresolved = len(unresolved)
         saved_ids: set[int] = set()
@@ -172,6 +172,50 @@ class Collector:
                     hours=self.settings.unresolved_after_s / 3600,
                 )
             )
+
+    def _quarantine(self, report: CycleReport) -> None:
+        """Each refused event at WARNING, one summary line, and the events kept whole."""
+        if not report.rejected:
+            return
+        for rejection in report.rejected:
+            event_id = rejection.event_id
+            log.warning(
+                messages.REJECTED_EVENT.format(
+                    event_id=messages.REJECTED_UNKNOWN_ID if event_id is None else event_id,
+                    reason=escape(rejection.reason),
+                )
+            )
+        log.warning(
+            messages.REJECTED_SUMMARY.format(count=len(report.rejected), total=report.events)
+        )
+        try:
+            self.store.quarantine_events(quarantined(report.rejected, report.started_at))
+        except CollectorError as exc:
+            log.warning(messages.QUARANTINE_FAILED.format(reason=exc))
+
+    def _valid(
+        self, matches: list[FinishedMatch], state: TrackerState, now: int
+    ) -> tuple[list[FinishedMatch], TrackerState]:
+        """The matches ``core.validate`` accepts; the others are said once and forgotten
+        (confirmed without being stored, so they are not offered again every cycle)."""
+        moment = datetime.fromtimestamp(now, tz=UTC)
+        kept: list[FinishedMatch] = []
+        refused: list[int] = []
+        for match in matches:
+            problem = match_problem(match, moment)
+            if problem is None:
+                kept.append(match)
+                continue
+            refused.append(match.event_id)
+            log.warning(
+                messages.INVALID_MATCH.format(
+                    event_id=match.event_id,
+                    team1=escape(match.team1),
+                    team2=escape(match.team2),
+                    reason=escape(problem),
+                )
+            )
+        return kept, confirm_saved(state, refused, now) if refused else state
 
     def _report_spool(self, report: CycleReport, spooled_before: int) -> None:
         """While the database is down, say so every cycle; once it is back, replay the spool
@@ -235,6 +279,8 @@ class Collector:
             duplicates=report.duplicates,
             rejected=len(report.rejected),
             error=report.error[:500],
+            events=report.events,
+            interval_s=self.settings.interval_min * 60,
         )
         try:
             self.store.record_heartbeat(beat)

@@ -25,6 +25,7 @@ from oracxpred.store.base import (
     LeagueStats,
     MatchPage,
     MatchQuery,
+    QuarantinedEvent,
     SaveReport,
     Store,
     StoreInfo,
@@ -103,6 +104,13 @@ class GuardedStore(Store):
 
     def recent_heartbeats(self, limit: int = 20) -> list[Heartbeat]:
         return self.inner.recent_heartbeats(limit)
+
+    def quarantine_events(self, events: Sequence[QuarantinedEvent]) -> None:
+        with self.write_lock:
+            self.inner.quarantine_events(events)
+
+    def recent_rejections(self, limit: int = 20) -> list[QuarantinedEvent]:
+        return self.inner.recent_rejections(limit)
 
     def describe(self) -> StoreInfo:
         return self.inner.describe()
@@ -263,3 +271,4 @@ class CycleRunner:
         self.failures, self.failing_since, self._skip = 0, None, 0
         self.last_success, self.last_error = now, ""
         self.metrics.success(len(report.saved), now)
+        self.metrics.rejected(report.rejected)

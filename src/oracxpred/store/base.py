@@ -33,6 +33,19 @@ class Heartbeat:
     duplicates: int = 0
     rejected: int = 0
     error: str = ""
+    events: int = 0  # events in the feed answer, rejected ones included
+    interval_s: float | None = None  # the collector's interval (None: not recorded)
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantinedEvent:
+    """A feed event the parser refused, kept whole so that it can be parsed again later."""
+
+    rejected_at: datetime
+    event_id: int | None
+    category: str  # ``REJECTION_CATEGORIES``
+    reason: str  # French
+    raw: str  # the event as JSON text
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +156,14 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def describe(self) -> StoreInfo:
         """Probe the store for real (connect, count) and say what it is."""
+
+    def quarantine_events(self, events: Sequence[QuarantinedEvent]) -> None:  # noqa: B027
+        """Keep refused feed events (bounded: the oldest go first). A store without a
+        quarantine drops them (the default); the cycle has logged each one already."""
+
+    def recent_rejections(self, limit: int = 20) -> list[QuarantinedEvent]:
+        """The latest quarantined events, newest first (none by default)."""
+        return []
 
     def query_matches(self, query: MatchQuery) -> MatchPage:
         """Filtered page, newest first. Backends with an index override this."""

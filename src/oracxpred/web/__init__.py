@@ -106,6 +106,8 @@ def _options(config: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str,
         "settings": settings,
         "max_age": float(max_age) if max_age is not None else default_health_max_age_s(settings),
         "internal": bool(internal),
+        # Without an explicit threshold, /health takes it from the collector's heartbeats.
+        "max_age_explicit": max_age is not None,
     }
 
 
@@ -133,6 +135,7 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
     )
     app.extensions[EXTENSION] = state
     app.config["ORACXPRED_INTERNAL_COLLECTOR"] = options["internal"]
+    app.config["ORACXPRED_HEALTH_MAX_AGE_EXPLICIT"] = options["max_age_explicit"]
 
     from oracxpred.web import api, health, matches, stats
     from oracxpred.web.errors import register_error_handlers

@@ -16,7 +16,8 @@ from flask import Blueprint, current_app, jsonify, render_template
 
 from oracxpred.errors import StoreError
 from oracxpred.logs import get_logger, mask_secrets
-from oracxpred.store.base import Heartbeat, StoreInfo
+from oracxpred.store.base import Heartbeat, QuarantinedEvent, StoreInfo
+from oracxpred.web import drift
 from oracxpred.web.charts import cycles_chart
 from oracxpred.web.formatting import fmt_age, iso
 from oracxpred.web.state import WebState, web_state
@@ -86,6 +87,8 @@ class Check:
     info: StoreInfo | None
     heartbeats: tuple[Heartbeat, ...]
     now: datetime
+    rejections: tuple[QuarantinedEvent, ...] = ()
+    max_age_s: float | None = None
 
 
 def check(state: WebState) -> Check:
@@ -95,6 +98,7 @@ def check(state: WebState) -> Check:
         store = state.store()
         info = store.describe()
         beats = tuple(store.recent_heartbeats(HEARTBEATS_SCANNED))
+        rejections = tuple(store.recent_rejections(drift.REJECTIONS_SHOWN))
     except StoreError as exc:
         reason = f"Stockage inaccessible : {mask_secrets(str(exc))}"
         return Check(Verdict(False, reason), None, (), now)
@@ -102,7 +106,14 @@ def check(state: WebState) -> Check:
         log.error("Erreur inattendue pendant la vérification du stockage", exc_info=exc)
         reason = f"Erreur inattendue du stockage ({type(exc).__name__}) : voir le journal."
         return Check(Verdict(False, reason), None, (), now)
-    return Check(judge(beats, now, state.health_max_age_s), info, beats, now)
+    max_age = state.health_max_age_s
+    if not current_app.config.get("ORACXPRED_HEALTH_MAX_AGE_EXPLICIT"):
+        max_age = drift.max_age_from_heartbeats(beats, max_age)
+    verdict = judge(beats, now, max_age)
+    drifted = drift.drift_reason(beats, rejections) if verdict.ok else None
+    if drifted:
+        verdict = Verdict(False, drifted, verdict.last_success, verdict.age_s)
+    return Check(verdict, info, beats, now, rejections, max_age)
 
 
 def info_json(info: StoreInfo | None) -> dict[str, Any] | None:
@@ -129,11 +140,13 @@ def health() -> tuple[Any, int]:
         "status": "ok" if verdict.ok else "erreur",
         "reason": verdict.reason,
         "checked_at": iso(result.now),
-        "max_age_s": state.health_max_age_s,
+        "max_age_s": result.max_age_s or state.health_max_age_s,
         "last_success": iso(beat_time(verdict.last_success)) if verdict.last_success else None,
         "last_success_age_s": verdict.age_s,
         "recent_failures": sum(1 for hb in result.heartbeats[:HEARTBEATS_SHOWN] if not hb.ok),
         "store": info_json(result.info),
+        "recent_rejected": sum(hb.rejected for hb in result.heartbeats[: drift.DRIFT_CYCLES]),
+        "rejections": [drift.rejection_json(e) for e in result.rejections],
     }
     return jsonify(body), 200 if verdict.ok else 503
 
@@ -180,7 +193,8 @@ def page() -> str:
         "health.html",
         result=result,
         verdict=result.verdict,
-        max_age_s=state.health_max_age_s,
+        max_age_s=result.max_age_s or state.health_max_age_s,
+        rejections=result.rejections,
         holder_rows=holder_rows(holder) if holder is not None else [],
         holder_error=holder_error,
         internal=bool(current_app.config.get("ORACXPRED_INTERNAL_COLLECTOR")),

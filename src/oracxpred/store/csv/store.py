@@ -32,7 +32,7 @@ from oracxpred.core.cells import RowError, match_to_row, row_to_match
 from oracxpred.core.records import FinishedMatch
 from oracxpred.errors import StoreNotWritable, StoreUnavailable
 from oracxpred.oserrors import os_reason
-from oracxpred.store.base import Heartbeat, SaveReport, Store, StoreInfo
+from oracxpred.store.base import Heartbeat, QuarantinedEvent, SaveReport, Store, StoreInfo
 from oracxpred.store.csv.file import (
     append_bytes,
     fsync_dir,
@@ -44,6 +44,7 @@ from oracxpred.store.csv.file import (
     read_layout,
 )
 from oracxpred.store.csv.index import CsvIndex
+from oracxpred.store.csv.quarantine import QuarantineFile
 from oracxpred.store.csv.state import HeartbeatLog, TrackingFile
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ class CsvStore(Store):
         self.lock_path = Path(f"{self.path}.lock")
         self.tracking_path = Path(f"{stem}.tracking.json")
         self.heartbeat_path = Path(f"{stem}.heartbeat.jsonl")
+        self.rejected_path = Path(f"{stem}.rejected.jsonl")
         self._lock_timeout = lock_timeout
         self._lock = FileLock(self.lock_path, timeout=lock_timeout)
         self._mutex = threading.RLock()
@@ -71,6 +73,7 @@ class CsvStore(Store):
         self._warned: set[int] = set()
         self._tracking = TrackingFile(self.tracking_path)
         self._beats = HeartbeatLog(self.heartbeat_path, self._locked)
+        self._quarantine = QuarantineFile(self.rejected_path, self._locked)
         with self._mutex:
             if self.path.is_file():
                 try:
@@ -232,6 +235,12 @@ class CsvStore(Store):
 
     def record_heartbeat(self, heartbeat: Heartbeat) -> None:
         self._beats.append(heartbeat)
+
+    def quarantine_events(self, events: Sequence[QuarantinedEvent]) -> None:
+        self._quarantine.append(events)
+
+    def recent_rejections(self, limit: int = 20) -> list[QuarantinedEvent]:
+        return self._quarantine.recent(limit)
 
     def recent_heartbeats(self, limit: int = 20) -> list[Heartbeat]:
         return self._beats.recent(limit)

@@ -35,6 +35,7 @@ from oracxpred.store.base import (
     LeagueStats,
     MatchPage,
     MatchQuery,
+    QuarantinedEvent,
     SaveReport,
     Store,
     StoreInfo,
@@ -218,6 +219,18 @@ class SpoolingStore(Store):
             lambda: self.primary.record_heartbeat(heartbeat),
             lambda: self.spool.record_heartbeat(heartbeat),
         )
+
+    def quarantine_events(self, events: Sequence[QuarantinedEvent]) -> None:
+        self._call(
+            lambda: self.primary.quarantine_events(events),
+            lambda: self.spool.quarantine_events(events),
+        )
+
+    def recent_rejections(self, limit: int = 20) -> list[QuarantinedEvent]:
+        spooled = self.spool.recent_rejections(limit)
+        stored = self._call(lambda: self.primary.recent_rejections(limit), list)
+        events = sorted([*spooled, *stored], key=lambda e: e.rejected_at, reverse=True)
+        return events[:limit]
 
     def recent_heartbeats(self, limit: int = 20) -> list[Heartbeat]:
         spooled = self.spool.recent_heartbeats(limit)

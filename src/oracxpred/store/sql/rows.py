@@ -136,4 +136,6 @@ def row_heartbeat(row: Mapping[str, Any]) -> Heartbeat:
         duplicates=int(row["duplicates"]),
         rejected=int(row["rejected"]),
         error=row["error"],
+        events=int(row.get("events") or 0),
+        interval_s=float(row["interval_s"]) if row.get("interval_s") is not None else None,
     )

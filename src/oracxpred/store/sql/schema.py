@@ -178,8 +178,24 @@ heartbeats = sa.Table(
     sa.Column("duplicates", sa.Integer(), nullable=False),
     sa.Column("rejected", sa.Integer(), nullable=False),
     sa.Column("error", sa.Text(), nullable=False),
+    # Added by 0002: events in the feed answer, the collector's interval (NULL before 0002).
+    sa.Column("events", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("interval_s", sa.Float(), nullable=True),
     **_TABLE,
 )
+
+rejected_events = sa.Table(
+    "rejected_events",
+    metadata,
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
+    sa.Column("rejected_at", UtcDateTime(), nullable=False),
+    sa.Column("event_id", sa.BigInteger(), nullable=True),
+    sa.Column("category", sa.String(32), nullable=False),
+    sa.Column("reason", sa.Text(), nullable=False),
+    sa.Column("raw", _text(), nullable=False),  # the event as JSON text
+    **_TABLE,
+)
+"""Quarantine of refused feed events (``store/quarantine.py``), added by 0002."""
 
 collector_lease = sa.Table(
     "collector_lease",
