@@ -39,3 +39,13 @@ REJECTED_SUMMARY = (
 )
 QUARANTINE_FAILED = "Quarantaine des événements rejetés non enregistrée : {reason}"
 INVALID_MATCH = "Match {event_id} ({team1} vs {team2}) non enregistré : {reason}"
+NEVER_REACHED = (
+    "Base de données jamais atteinte avec cette adresse (hôte {host}, port {port}) : erreur de "
+    "configuration probable (hôte, port, nom de base ou pare-feu). Les matchs de ce lancement "
+    "sont gardés dans {spool} ; corriger DATABASE_URL (oracxpred collect --test-db pour "
+    "vérifier) puis relancer"
+)
+LONG_OUTAGE = (
+    "Base de données injoignable depuis {since} UTC ({minutes} min) : panne de plus de "
+    "{limit} min, {count} match(s) en attente dans {spool}"
+)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from oracxpred import messages
+from oracxpred.collector.outage import never_reached, outage_check, report_never_reached
 from oracxpred.config import Settings
 from oracxpred.core.parse import parse_feed
 from oracxpred.core.records import FinishedMatch, Rejection
@@ -232,6 +233,9 @@ class Collector:
         if spool.degraded:
             report.spooled = spool.pending_spool_rows()
             log.warning(messages.DEGRADED.format(count=report.spooled, spool=spool.spool_target))
+        outage_check(spool, report.spooled)
+        if never_reached(spool):
+            report_never_reached(spool)  # every cycle: a one-shot run then exits 1
 
     def _load_state(self) -> TrackerState:
         """The stored tracker state: the one saved last by this collector when the store's

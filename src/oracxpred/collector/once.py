@@ -8,8 +8,9 @@ so and exits 0 without touching the store, so cron and a daemon never collide.
 from __future__ import annotations
 
 from oracxpred import messages
-from oracxpred.collector.cycle import Collector
+from oracxpred.collector.cycle import Collector, _spooling
 from oracxpred.collector.lease import describe_holder, lease_for
+from oracxpred.collector.outage import never_reached
 from oracxpred.config import Settings
 from oracxpred.errors import CollectorError
 from oracxpred.logs import get_logger, mask_secrets
@@ -52,6 +53,9 @@ def run_once(settings: Settings) -> int:
             return 1
         finally:
             collector.close()
+        spool = _spooling(store)
+        if never_reached(spool):
+            return 1  # logged by the cycle; the matches are safe in the spool, the URL is wrong
     return 0
 
 

@@ -41,6 +41,7 @@ from oracxpred.store.base import (
     StoreInfo,
 )
 from oracxpred.store.spool.mirror import TrackingMirror, mirror_path
+from oracxpred.store.spool.reached import ReachedMarker
 from oracxpred.store.spool.replay import check_spool, drain, replay_matches
 
 log = get_logger("store.spool")
@@ -77,6 +78,7 @@ class SpoolingStore(Store):
         self._replayed = 0  # spooled rows (in spool order) the primary confirmed
         self._replay_error: str | None = None
         self._mirror = TrackingMirror(mirror_path(spool))
+        self.marker: ReachedMarker | None = None  # set by open_store (store/spool/reached.py)
 
     # -- state the caller logs -------------------------------------------------------------
 
