@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from oracxpred.config import Settings
 from oracxpred.store.csv.store import CsvStore
 from oracxpred.store.spool.reached import ReachedMarker
+from oracxpred.web import create_app
 from tests.helpers import StaticFeed, free_port, run_collector
 from tests.store.conftest import pg_admin, postgresql_url  # noqa: F401 - fixtures
 
@@ -111,3 +113,19 @@ def test_once_reached_a_failure_is_an_outage_and_a_long_one_is_an_error(fixtures
         assert run.returncode == 0, run.stdout + run.stderr
         assert "[ERROR] [COLLECTOR-SERVICE] Base de données injoignable depuis" in run.stdout
         assert "panne de plus de 30 min" in run.stdout
+
+
+def test_health_shows_an_outage_over_30_minutes(tmp_path):
+    """The web app reads the same marker: ``/health`` names the outage and its start."""
+    down = f"postgresql://postgres:x@127.0.0.1:{free_port()}/oracx"
+    settings = Settings(csv_path=tmp_path / "matches.csv", database_url=down)
+    marker = ReachedMarker(settings.spool_path, down)
+    marker.mark_reached()
+    started = datetime.now(UTC) - timedelta(minutes=45)
+    marker.outage_since(started)
+    app = create_app({"TESTING": True, "ORACXPRED_SETTINGS": settings})
+    response = app.test_client().get("/health")
+    assert response.status_code == 503
+    reason = response.get_json()["reason"]
+    assert reason.startswith("Base de données injoignable depuis 45 min")
+    assert f"{started:%Y-%m-%d %H:%M:%S} UTC" in reason

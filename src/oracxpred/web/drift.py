@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from datetime import datetime
 
-from oracxpred.store.base import Heartbeat, QuarantinedEvent
+from oracxpred.store.base import Heartbeat, QuarantinedEvent, Store
+from oracxpred.web.formatting import fmt_age
 
 DRIFT_SHARE = 0.10
 """At least this share of the events rejected…"""
@@ -50,3 +52,23 @@ def rejection_json(event: QuarantinedEvent) -> dict[str, object]:
         "category": event.category,
         "reason": event.reason,
     }
+
+
+def outage_reason(store: Store, now: datetime) -> str | None:
+    """French reason when the collector's database has been down over 30 minutes (from the
+    marker beside the spool, ``store/spool/reached.py``), else None."""
+    from oracxpred.collector.cycle import _spooling
+    from oracxpred.store.spool.reached import LONG_OUTAGE_S
+
+    spool = _spooling(store)
+    marker = spool.marker if spool is not None else None
+    since = marker.recorded_outage() if marker is not None else None
+    if since is None:
+        return None
+    elapsed = (now - since).total_seconds()
+    if elapsed <= LONG_OUTAGE_S:
+        return None
+    return (
+        f"Base de données injoignable depuis {fmt_age(elapsed)} "
+        f"(depuis le {since:%Y-%m-%d %H:%M:%S} UTC) : les matchs attendent dans l'attente locale."
+    )

@@ -101,7 +101,8 @@ def check(state: WebState) -> Check:
         rejections = tuple(store.recent_rejections(drift.REJECTIONS_SHOWN))
     except StoreError as exc:
         reason = f"Stockage inaccessible : {mask_secrets(str(exc))}"
-        return Check(Verdict(False, reason), None, (), now)
+        outage = _outage(state, now)
+        return Check(Verdict(False, f"{outage} {reason}" if outage else reason), None, (), now)
     except Exception as exc:  # a bug still answers 503 to probes; the log keeps the traceback
         log.error("Erreur inattendue pendant la vérification du stockage", exc_info=exc)
         reason = f"Erreur inattendue du stockage ({type(exc).__name__}) : voir le journal."
@@ -111,9 +112,17 @@ def check(state: WebState) -> Check:
         max_age = drift.max_age_from_heartbeats(beats, max_age)
     verdict = judge(beats, now, max_age)
     drifted = drift.drift_reason(beats, rejections) if verdict.ok else None
+    drifted = drifted or (drift.outage_reason(store, now) if verdict.ok else None)
     if drifted:
         verdict = Verdict(False, drifted, verdict.last_success, verdict.age_s)
     return Check(verdict, info, beats, now, rejections, max_age)
+
+
+def _outage(state: WebState, now: datetime) -> str | None:
+    try:
+        return drift.outage_reason(state.store(), now)
+    except StoreError:
+        return None
 
 
 def info_json(info: StoreInfo | None) -> dict[str, Any] | None:
