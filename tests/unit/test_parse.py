@@ -671,3 +671,11 @@ def test_rejections_of_an_answer_the_reference_cannot_decode_keep_what_was_read(
     assert rejection.category == "empty_field"
     assert isinstance(rejection.raw, dict)
     assert rejection.raw["O2"] == ""
+
+
+def test_a_refused_event_repeating_an_id_is_a_duplicate() -> None:
+    first = {"I": 5, "O1": "A", "O2": "", "L": "FIFA"}
+    again = {"I": 5, "O1": "A", "O2": "B", "L": "FIFA", "S": -1}
+    result = parse_feed(json.dumps({"Value": [first, again]}).encode())
+    assert [r.category for r in result.rejections] == ["empty_field", "duplicate_id"]
+    assert result.rejections[1].raw == again
