@@ -45,6 +45,12 @@ def max_age_from_heartbeats(heartbeats: Sequence[Heartbeat], fallback_s: float) 
     return fallback_s if interval is None else 3 * interval + 120
 
 
+def collector_interval_min(heartbeats: Sequence[Heartbeat], fallback_min: float) -> float:
+    """The interval the collector itself runs at (its newest heartbeat that says it)."""
+    interval = next((hb.interval_s for hb in heartbeats if hb.interval_s), None)
+    return fallback_min if interval is None else interval / 60
+
+
 def rejection_json(event: QuarantinedEvent) -> dict[str, object]:
     return {
         "rejected_at": event.rejected_at.isoformat(),

@@ -212,5 +212,5 @@ def page() -> str:
         beats=shown,
         failures=[hb for hb in shown if not hb.ok],
         cycles=cycles_chart(shown) if shown else None,
-        interval_min=state.settings.interval_min,
+        interval_min=drift.collector_interval_min(result.heartbeats, state.settings.interval_min),
     )
