@@ -49,3 +49,17 @@ LONG_OUTAGE = (
     "Base de données injoignable depuis {since} UTC ({minutes} min) : panne de plus de "
     "{limit} min, {count} match(s) en attente dans {spool}"
 )
+
+# --verbose: one DEBUG line per event and per decision (SKIPPED_EVENT's format)
+DECISIONS = {
+    "prematch": "suivi avant le match",
+    "live": "en direct, suivi",
+    "finished": "terminé dans le flux, à enregistrer",
+    "already_saved": "déjà enregistré, encore listé : ignoré",
+    "reappeared": "de retour dans le flux, suivi à nouveau",
+    "pending": "disparu du flux sans fin vue : en attente du service de résultats",
+    "withdrawn": "retiré par le site avant son début : oublié",
+    "saved": "terminé et enregistré ({score})",
+    "duplicate": "déjà présent dans le stockage : doublon ignoré",
+    "resolved": "résolu par le service de résultats ({score})",
+}

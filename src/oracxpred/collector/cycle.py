@@ -8,12 +8,14 @@ collector all call ``Collector.run_cycle``. User-facing lines are logged here, f
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import socket
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from oracxpred import messages
+from oracxpred.collector.events import log_decisions, log_saves, quarantine, valid_matches
 from oracxpred.collector.outage import never_reached, outage_check, report_never_reached
 from oracxpred.config import Settings
 from oracxpred.core.parse import parse_feed
@@ -27,12 +29,10 @@ from oracxpred.core.tracker import (
     due_resolutions,
     observe,
 )
-from oracxpred.core.validate import match_problem
 from oracxpred.errors import CollectorError, FeedError
 from oracxpred.feed.client import FeedClient, RetryPolicy
 from oracxpred.logs import escape, get_logger
 from oracxpred.store.base import Heartbeat, Store
-from oracxpred.store.quarantine import quarantined
 from oracxpred.store.spool.store import SpoolingStore
 
 log = get_logger("collector.cycle")
@@ -133,13 +133,16 @@ class Collector:
         parsed = parse_feed(response.body)
         report.rejected = list(parsed.rejections)
         report.events = len(parsed.events) + len(parsed.rejections)
-        self._quarantine(report)
+        quarantine(self.store, report.rejected, report.events, report.started_at)
         observation = observe(state, parsed.events, now)
         state = observation.state
+        verbose = log.isEnabledFor(logging.DEBUG)
+        if verbose:
+            log_decisions(observation.decisions)
         to_save = list(observation.to_save)
         state, resolved, unresolved = self._resolve(state, now)
         to_save.extend(resolved)
-        to_save, state = self._valid(to_save, state, max(now, local_now))
+        to_save, state = valid_matches(to_save, state, now, max(now, local_now))
         report.resolved = len(resolved)
         report.unresolved = len(unresolved)
         saved_ids: set[int] = set()
@@ -148,6 +151,8 @@ class Collector:
             saved_ids = set(result.saved)
             report.duplicates = len(result.duplicates)
             report.saved = [m for m in to_save if m.event_id in saved_ids]
+            if verbose:
+                log_saves(to_save, saved_ids, {m.event_id for m in resolved})
             state = confirm_saved(state, [*result.saved, *result.duplicates], now)
         self._saved_state = None  # a save that fails leaves nothing known in the store
         stamp = self.store.save_tracking(state.to_dict())
@@ -173,50 +178,6 @@ class Collector:
                     hours=self.settings.unresolved_after_s / 3600,
                 )
             )
-
-    def _quarantine(self, report: CycleReport) -> None:
-        """Each refused event at WARNING, one summary line, and the events kept whole."""
-        if not report.rejected:
-            return
-        for rejection in report.rejected:
-            event_id = rejection.event_id
-            log.warning(
-                messages.REJECTED_EVENT.format(
-                    event_id=messages.REJECTED_UNKNOWN_ID if event_id is None else event_id,
-                    reason=escape(rejection.reason),
-                )
-            )
-        log.warning(
-            messages.REJECTED_SUMMARY.format(count=len(report.rejected), total=report.events)
-        )
-        try:
-            self.store.quarantine_events(quarantined(report.rejected, report.started_at))
-        except CollectorError as exc:
-            log.warning(messages.QUARANTINE_FAILED.format(reason=exc))
-
-    def _valid(
-        self, matches: list[FinishedMatch], state: TrackerState, now: int
-    ) -> tuple[list[FinishedMatch], TrackerState]:
-        """The matches ``core.validate`` accepts; the others are said once and forgotten
-        (confirmed without being stored, so they are not offered again every cycle)."""
-        moment = datetime.fromtimestamp(now, tz=UTC)
-        kept: list[FinishedMatch] = []
-        refused: list[int] = []
-        for match in matches:
-            problem = match_problem(match, moment)
-            if problem is None:
-                kept.append(match)
-                continue
-            refused.append(match.event_id)
-            log.warning(
-                messages.INVALID_MATCH.format(
-                    event_id=match.event_id,
-                    team1=escape(match.team1),
-                    team2=escape(match.team2),
-                    reason=escape(problem),
-                )
-            )
-        return kept, confirm_saved(state, refused, now) if refused else state
 
     def _report_spool(self, report: CycleReport, spooled_before: int) -> None:
         """While the database is down, say so every cycle; once it is back, replay the spool
