@@ -24,6 +24,7 @@ ENV_NAMES: dict[str, str] = {
     "max_body_bytes": "ORACXPRED_MAX_BODY_BYTES",
     "unresolved_after_s": "ORACXPRED_UNRESOLVED_AFTER",
     "metrics_port": "ORACXPRED_METRICS_PORT",
+    "timezone": "ORACXPRED_TIMEZONE",
 }
 """Environment variable of each setting."""
 
@@ -52,6 +53,7 @@ class Settings:
     max_body_bytes: int = defaults.DEFAULT_MAX_BODY_BYTES
     unresolved_after_s: float = defaults.DEFAULT_UNRESOLVED_AFTER_S
     metrics_port: int | None = None
+    timezone: str = "UTC"  # display zone of the web app; storage is always UTC
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -165,4 +167,21 @@ def load_settings(
         if port > 65535:
             raise ConfigError(f"Port des métriques invalide « {port} ».")
         values["metrics_port"] = port
+    if "timezone" in raw:
+        values["timezone"] = validate_timezone(str(raw["timezone"]))
     return Settings(**values)
+
+
+def validate_timezone(raw: str) -> str:
+    """An IANA zone name ``zoneinfo`` knows (``UTC``, ``Africa/Abidjan``, ``Europe/Paris``)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = raw.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"Fuseau horaire inconnu « {raw} » (ORACXPRED_TIMEZONE) : un nom IANA est attendu, "
+            "par exemple UTC, Africa/Abidjan ou Europe/Paris."
+        ) from None
+    return name

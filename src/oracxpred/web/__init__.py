@@ -140,11 +140,13 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
     from oracxpred.web import api, health, matches, stats
     from oracxpred.web.errors import register_error_handlers
     from oracxpred.web.formatting import register_filters
+    from oracxpred.web.timezone import install_timezone
 
     for blueprint in (matches.bp, stats.bp, health.bp, api.bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     register_filters(app)
+    install_timezone(app, options["settings"])
 
     @app.after_request
     def secure(response: Response) -> Response:
