@@ -20,7 +20,9 @@ from oracxpred.config import Settings
 from oracxpred.simulator.server import SimulatorHandle, start_simulator
 from oracxpred.store.csv.store import CsvStore
 from oracxpred.web import create_app
-from tests.faults.support import one_shot
+from tests.faults.support import cycle_after, daemon, one_shot
+from tests.helpers import free_port, wait_until
+from tests.service.test_metrics import sample, scrape
 
 WARNING_EVENT = re.compile(r"\[WARNING\] \[COLLECTOR-SERVICE\] Événement (\d+|inconnu) ignoré : ")
 
@@ -112,3 +114,26 @@ def test_health_answers_503_on_a_format_drift_and_the_page_lists_rejections(
     config["ORACXPRED_CLOCK"] = lambda: later
     assert create_app(config, store=store).test_client().get("/health").status_code == 200
     store.close()
+
+
+def test_the_daemon_counts_rejections_by_category(sim: SimulatorHandle, tmp_path: Path) -> None:
+    port = free_port()
+    sim.set_faults("schema_drift", target="feed")
+    proc = daemon(sim, tmp_path / "matches.csv", "--metrics-port", str(port))
+    try:
+        cycle_after(proc)
+        cycle_after(proc)
+
+        def counted() -> float:
+            samples = scrape(port)
+            return sum(
+                sample(samples, "oracxpred_events_rejected_total", reason=reason)
+                for reason in ("invalid_score", "missing_score")
+            )
+
+        wait_until(lambda: counted() > 0, timeout=30, what="des rejets comptés")
+        samples = scrape(port)
+        assert sample(samples, "oracxpred_events_rejected_total", reason="wrong_type") == 0
+    finally:
+        assert proc.stop() == 0
+    sim.set_faults("none")
