@@ -130,9 +130,9 @@ class LineConverter:
         self._original = columns == ORIGINAL_COLUMNS
         self._strict = _line_pattern(columns, 0).fullmatch if self.enabled else None
         self._lenient = _line_pattern(columns, 1).fullmatch if self.enabled else None
-        # Dates are compared as "YYYY-MM-DDHH:MM:SS" text; the boundary second itself is left
-        # to the reference path.
-        self._latest = latest_date(now).astimezone(UTC).strftime("%Y-%m-%d%H:%M:%S")
+        # Dates are compared as "YYYY-MM-DD" text: a date on the last day allowed (or after)
+        # is left to the reference path, which compares to the second.
+        self._latest = latest_date(now).astimezone(UTC).strftime("%Y-%m-%d")
 
     def convert(self, line: str) -> tuple[int, str] | None:
         """``(event_id, COPY line without its newline)``, or None: take the reference path.
@@ -151,21 +151,21 @@ class LineConverter:
         groups = found.groups()
         # groups: timestamp, event_id, score1, score2, outcome, then the optional stamps
         latest = self._latest
-        for stamp in (groups[0], *groups[5:]):
-            if stamp is not None and stamp[:10] + stamp[11:19] >= latest:
+        for stamp in groups[5:]:
+            if stamp is not None and stamp[:10] >= latest:
                 return None
+        if groups[0][:10] >= latest:
+            return None
         outcome = _OUTCOMES.get(groups[4])
-        if outcome is not None and outcome != _outcome_of(groups[2], groups[3]):
-            return None  # contradicts the score: the reference path words the refusal
+        if outcome is not None:
+            home, away = int(groups[2]), int(groups[3])
+            if outcome != ("1" if home > away else "2" if home < away else "N"):
+                return None  # contradicts the score: the reference path words the refusal
         if lenient:
             content = _fix(content, self._original)
         if self._original:
             content += _ORIGINAL_SUFFIX
         return int(groups[1]), content
-
-
-def _outcome_of(score1: str, score2: str) -> str:
-    return outcome_of(Score(int(score1), int(score2))).value
 
 
 def _fix(content: str, original: bool) -> str:
