@@ -8,9 +8,9 @@ so and exits 0 without touching the store, so cron and a daemon never collide.
 from __future__ import annotations
 
 from oracxpred import messages
-from oracxpred.collector.cycle import Collector, _spooling
+from oracxpred.collector.cycle import Collector
 from oracxpred.collector.lease import describe_holder, lease_for
-from oracxpred.collector.outage import never_reached
+from oracxpred.collector.outage import never_reached, spooling_of
 from oracxpred.config import Settings
 from oracxpred.errors import CollectorError
 from oracxpred.logs import get_logger, mask_secrets
@@ -53,7 +53,7 @@ def run_once(settings: Settings) -> int:
             return 1
         finally:
             collector.close()
-        spool = _spooling(store)
+        spool = spooling_of(store)
         if never_reached(spool):
             return 1  # logged by the cycle; the matches are safe in the spool, the URL is wrong
     return 0

@@ -7,10 +7,21 @@ from datetime import UTC, datetime
 
 from oracxpred import messages
 from oracxpred.logs import get_logger
+from oracxpred.store.base import Store
 from oracxpred.store.spool.reached import LONG_OUTAGE_S, host_port
 from oracxpred.store.spool.store import SpoolingStore
 
 log = get_logger("collector.outage")
+
+
+def spooling_of(store: Store) -> SpoolingStore | None:
+    """The outage wrapper behind ``store`` (the daemon and the web app wrap it once more)."""
+    while not isinstance(store, SpoolingStore):
+        inner = getattr(store, "inner", None)
+        if not isinstance(inner, Store):
+            return None
+        store = inner
+    return store
 
 
 def never_reached(spool: SpoolingStore | None) -> bool:

@@ -63,10 +63,10 @@ def rejection_json(event: QuarantinedEvent) -> dict[str, object]:
 def outage_reason(store: Store, now: datetime) -> str | None:
     """French reason when the collector's database has been down over 30 minutes (from the
     marker beside the spool, ``store/spool/reached.py``), else None."""
-    from oracxpred.collector.cycle import _spooling
+    from oracxpred.collector.outage import spooling_of
     from oracxpred.store.spool.reached import LONG_OUTAGE_S
 
-    spool = _spooling(store)
+    spool = spooling_of(store)
     marker = spool.marker if spool is not None else None
     since = marker.recorded_outage() if marker is not None else None
     if since is None:
