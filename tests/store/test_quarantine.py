@@ -118,3 +118,21 @@ def test_while_the_database_is_down_the_spool_keeps_them(tmp_path) -> None:
     assert store.recent_rejections(5) == [_event(1)]
     assert (tmp_path / "matches.spool.rejected.jsonl").is_file()
     store.close()
+
+
+def test_once_the_database_is_back_the_spools_quarantine_moves_to_it(tmp_path) -> None:
+    primary = CsvStore(tmp_path / "primary.csv")
+    down = _Down(tmp_path / "down.csv")
+    spool = CsvStore(tmp_path / "matches.spool.csv")
+    store = SpoolingStore(down, spool, retry_after_s=0)
+    store.quarantine_events([_event(1), _event(2)])
+    store.record_heartbeat(Heartbeat(started_at=NOW, finished_at=NOW, ok=True, host="h", pid=1))
+    store.primary = primary  # the database is back
+    store.record_heartbeat(Heartbeat(started_at=NOW, finished_at=NOW, ok=True, host="h", pid=1))
+    assert not store.degraded
+    store.replay()
+    assert primary.recent_rejections(5) == [_event(2), _event(1)]
+    assert not (tmp_path / "matches.spool.rejected.jsonl").exists()
+    assert store.recent_rejections(5) == [_event(2), _event(1)]  # listed once, not twice
+    store.close()
+    down.close()

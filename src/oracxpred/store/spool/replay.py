@@ -49,23 +49,28 @@ def replay_matches(
 
 
 def drain(primary: Store, spool: Store) -> Store:
-    """Every spooled match is in ``primary``: move state and heartbeats, then empty the spool.
+    """Every spooled match is in ``primary``: move state, heartbeats and quarantined events,
+    then empty the spool.
     Returns the spool to use from now on (a ``CsvStore`` is reopened on its emptied path)."""
     state = spool.load_tracking()
     beats = spool.recent_heartbeats(limit=ALL_HEARTBEATS)
-    if state is None and not beats and spool.count_matches() == 0:
+    rejected = spool.recent_rejections(limit=ALL_HEARTBEATS)  # the quarantine moves along
+    if state is None and not beats and not rejected and spool.count_matches() == 0:
         return spool
     if state is not None:
         primary.save_tracking(state)
     for beat in reversed(beats):
         primary.record_heartbeat(beat)
+    if rejected:
+        primary.quarantine_events(rejected[::-1])
     clear = getattr(spool, "clear", None)
     if callable(clear):
         clear()
         return spool
     csv_store: Any = spool
     csv_store.close()
-    for path in (csv_store.heartbeat_path, csv_store.tracking_path, csv_store.path):
+    rejected_path = getattr(csv_store, "rejected_path", csv_store.heartbeat_path)
+    for path in (csv_store.heartbeat_path, rejected_path, csv_store.tracking_path, csv_store.path):
         try:
             Path(path).unlink(missing_ok=True)
         except OSError as exc:
