@@ -84,6 +84,8 @@ def test_each_rejection_is_logged_kept_whole_and_listed(
     )
     assert as_json.returncode == 0, as_json.stderr
     listed = json.loads(as_json.stdout)
+    with CsvStore(csv_path) as store:
+        assert store.recent_heartbeats(1)[0].interval_s is None  # one-shot: cron decides
     assert [e["raw"] for e in listed] == [line["raw"] for line in reversed(lines)]
 
 
@@ -137,3 +139,7 @@ def test_the_daemon_counts_rejections_by_category(sim: SimulatorHandle, tmp_path
     finally:
         assert proc.stop() == 0
     sim.set_faults("none")
+    with CsvStore(tmp_path / "matches.csv") as store:
+        beat = store.recent_heartbeats(1)[0]
+    assert beat.interval_s == 0.001 * 60  # the daemon records its own interval
+    assert beat.events > beat.rejected > 0

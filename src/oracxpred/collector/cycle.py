@@ -85,6 +85,9 @@ class Collector:
         self.store = store
         self.client = client or client_for(settings)
         self._owns_client = client is None
+        # The schedule's interval, recorded in each heartbeat; None for a one-shot run (cron
+        # decides when it runs: the web app's own setting then judges freshness).
+        self.interval_s: float | None = None
         # The state this collector saved last, with the stamp the store gave for it: while the
         # store's stamp is unchanged, the next cycle starts from it instead of loading and
         # checking the stored copy again (the daemon and the web collector run many cycles).
@@ -245,7 +248,7 @@ class Collector:
             rejected=len(report.rejected),
             error=report.error[:500],
             events=report.events,
-            interval_s=self.settings.interval_min * 60,
+            interval_s=self.interval_s,
         )
         try:
             self.store.record_heartbeat(beat)

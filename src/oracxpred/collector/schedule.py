@@ -136,6 +136,7 @@ class CycleRunner:
         self.settings, self.store, self.lease, self.metrics = settings, store, lease, metrics
         self.collector = Collector(settings, store)
         self.interval_s = settings.interval_min * 60
+        self.collector.interval_s = self.interval_s  # recorded in heartbeats (web /health)
         self.failures = 0
         self.failing_since: datetime | None = None
         self.last_success: datetime | None = None
