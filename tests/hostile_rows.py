@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from hypothesis import strategies as st
 
-from oracxpred.core.cells import RowError, row_to_match
+from oracxpred.core.cells import RowError
 from oracxpred.core.records import MATCH_COLUMNS, FinishedMatch
+from oracxpred.core.validate import valid_row_to_match
 from oracxpred.store.transfer.copy_format import sql_value_error
 
 _moments = st.datetimes(
@@ -262,8 +263,10 @@ def write_file(path: Path, text: str) -> Path:
 def reference_import(
     path: Path,
 ) -> tuple[list[FinishedMatch], list[tuple[int, str]], int, int]:
-    """The import as ``row_to_match`` sees it, written as the original code did (one reader
-    over the whole file), plus the SQL range check: (stored, rejections, read, duplicates)."""
+    """The import as ``valid_row_to_match`` sees it, written as the original code did (one
+    reader over the whole file), plus the SQL range check: (stored, rejections, read,
+    duplicates)."""
+    now = datetime.now(UTC)
     stored: dict[int, FinishedMatch] = {}
     rejections: list[tuple[int, str]] = []
     read = duplicates = 0
@@ -285,7 +288,7 @@ def reference_import(
                 rejections.append((start, "encodage invalide (UTF-8 attendu)"))
                 continue
             try:
-                match = row_to_match(dict(zip(header, cells, strict=True)))
+                match = valid_row_to_match(dict(zip(header, cells, strict=True)), now)
             except RowError as exc:
                 rejections.append((start, exc.reason))
                 continue

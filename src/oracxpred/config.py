@@ -34,6 +34,7 @@ ENV_NAMES: dict[str, str] = {
     "audit_every_min": "ORACXPRED_AUDIT_EVERY",  # history (issue 15)
     "archive_dir": "ORACXPRED_ARCHIVE_DIR",
     "archive_keep_days": "ORACXPRED_ARCHIVE_KEEP_DAYS",
+    "timezone": "ORACXPRED_TIMEZONE",
 }
 """Environment variable of each setting."""
 
@@ -88,6 +89,7 @@ class Settings:
     archive: bool = True  # --no-archive turns the recording of responses off
     archive_dir: Path | None = None  # None: beside the CSV file, or data/archive for SQL
     archive_keep_days: int = defaults.DEFAULT_ARCHIVE_KEEP_DAYS
+    timezone: str = "UTC"  # display zone of the web app; storage is always UTC
 
     @property
     def spool_path(self) -> Path:
@@ -217,6 +219,8 @@ def load_settings(
         values["metrics_port"] = port
     values.update(_ops_values(raw))
     values.update(_history_values(raw))
+    if "timezone" in raw:
+        values["timezone"] = validate_timezone(str(raw["timezone"]))
     return Settings(**values)
 
 
@@ -348,3 +352,18 @@ def parse_keep_days(raw: object) -> int:
             "est attendu (0 = conserver indéfiniment)."
         )
     return value
+
+
+def validate_timezone(raw: str) -> str:
+    """An IANA zone name ``zoneinfo`` knows (``UTC``, ``Africa/Abidjan``, ``Europe/Paris``)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = raw.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"Fuseau horaire inconnu « {raw} » (ORACXPRED_TIMEZONE) : un nom IANA est attendu, "
+            "par exemple UTC, Africa/Abidjan ou Europe/Paris."
+        ) from None
+    return name

@@ -233,3 +233,38 @@ IMPORT_SUMMARY = (
 # store/transfer/records.py
 IMPORT_MISSING_COLUMNS = "{path} n'est pas un fichier de matchs : colonne(s) absente(s) {names}."
 IMPORT_UNREADABLE = "Fichier à importer illisible {path} : {exc}."
+
+# -- quarantine, validation, configuration errors (issue 12) --------------------------------------
+
+REJECTED_UNKNOWN_ID = "inconnu"
+REJECTED_SUMMARY = (
+    "{count} événement(s) du flux rejeté(s) sur {total} dans ce cycle, gardé(s) en quarantaine "
+    "(oracxpred rejected) : si cela dure, le format du flux a peut-être changé"
+)
+QUARANTINE_FAILED = "Quarantaine des événements rejetés non enregistrée : {reason}"
+INVALID_MATCH = "Match {event_id} ({team1} vs {team2}) non enregistré : {reason}"
+NEVER_REACHED = (
+    "Base de données jamais atteinte avec cette adresse (hôte {host}, port {port}) : erreur de "
+    "configuration probable (hôte, port, nom de base ou pare-feu). Les matchs de ce lancement "
+    "sont gardés dans {spool} ; corriger DATABASE_URL (oracxpred collect --test-db pour "
+    "vérifier) puis relancer"
+)
+LONG_OUTAGE = (
+    "Base de données injoignable depuis {since} UTC ({minutes} min) : panne de plus de "
+    "{limit} min, {count} match(s) en attente dans {spool}"
+)
+
+# --verbose: one DEBUG line per event and per decision
+EVENT_DECISION = "Événement {event_id} ({team1} vs {team2}) : {decision}"
+DECISIONS = {
+    "prematch": "suivi avant le match",
+    "live": "en direct, suivi",
+    "finished": "terminé dans le flux, à enregistrer",
+    "already_saved": "déjà enregistré, encore listé : ignoré",
+    "reappeared": "de retour dans le flux, suivi à nouveau",
+    "pending": "disparu du flux sans fin vue : en attente du service de résultats",
+    "withdrawn": "retiré par le site avant son début : oublié",
+    "saved": "terminé et enregistré ({score})",
+    "duplicate": "déjà présent dans le stockage : doublon ignoré",
+    "resolved": "résolu par le service de résultats ({score})",
+}

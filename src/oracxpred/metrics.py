@@ -10,10 +10,13 @@ scraper on another machine should reach them through a reverse proxy or an SSH t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, start_http_server
+
+from oracxpred.core.records import REJECTION_CATEGORIES, Rejection
 
 if TYPE_CHECKING:
     from wsgiref.simple_server import WSGIServer
@@ -73,6 +76,14 @@ class CollectorMetrics:
             "Réponses ou compactages que l'archive n'a pas pu écrire",
             registry=r,
         )
+        self.events_rejected = Counter(
+            "oracxpred_events_rejected",
+            "Événements du flux rejetés par l'analyse, par catégorie de raison",
+            ["reason"],
+            registry=r,
+        )
+        for category in REJECTION_CATEGORIES:
+            self.events_rejected.labels(reason=category)
         self._server: WSGIServer | None = None
         self._ops_metrics(r)
 
@@ -81,6 +92,12 @@ class CollectorMetrics:
         self.matches_saved.inc(saved)
         self.last_success.set(at.timestamp())
         self.consecutive_failures.set(0)
+
+    def rejected(self, rejections: Iterable[Rejection]) -> None:
+        for rejection in rejections:
+            category = rejection.category
+            label = category if category in REJECTION_CATEGORIES else "autre"
+            self.events_rejected.labels(reason=label).inc()
 
     def failure(self, cause: str, consecutive: int) -> None:
         self.cycles.labels(result="failure").inc()
@@ -129,9 +146,6 @@ class CollectorMetrics:
         self.alerts_failed = Counter(
             "oracxpred_alert_failures", "Envois d'alerte échoués ou abandonnés", registry=r
         )
-        self.events_rejected = Counter(
-            "oracxpred_events_rejected", "Événements du flux rejetés (format inattendu)", registry=r
-        )
         self.spool_rows = Gauge(
             "oracxpred_spool_rows", "Matchs en attente locale (base injoignable)", registry=r
         )
@@ -151,8 +165,8 @@ class CollectorMetrics:
     def cycle_details(
         self, rejected: int, spooled: int, duration_s: float, leagues: list[str]
     ) -> None:
-        """What a successful cycle adds beyond ``success`` (dashboard panels)."""
-        self.events_rejected.inc(rejected)
+        """What a successful cycle adds beyond ``success`` (dashboard panels); rejected events
+        are counted by category in ``rejected``."""
         self.spool_rows.set(spooled)
         self.cycle_duration.observe(duration_s)
         for league in leagues:

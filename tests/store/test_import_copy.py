@@ -157,14 +157,14 @@ def test_out_of_range_and_nul_values_are_rejected_not_wrapped(
     rows[0][8] = "9999999999"  # score1: integer column
     rows[1][1] = "99999999999999999999"  # event_id: bigint
     rows[2][3] = "Ly\x00on"
-    rows[3][22] = "-2147483649"
+    rows[3][22] = "2147483648"
     path = write_file(tmp_path / "limites.csv", csv_text(MATCH_COLUMNS, rows, "\n"))
     report = import_csv(path, sql_store, progress=False)
     assert report.rejections == [
         (2, "score1 hors des limites de la base : 9999999999"),
         (3, "event_id hors des limites de la base : 99999999999999999999"),
         (4, "team1 contient un caractère NUL, refusé par la base"),
-        (5, "halftime_score1 hors des limites de la base : -2147483649"),
+        (5, "halftime_score1 hors des limites de la base : 2147483648"),
     ]
     assert [m.event_id for m in sql_store.iter_matches()] == [5]
 

@@ -8,6 +8,7 @@ guard must hold its lock around writes, and the replay driver must move everythi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -130,4 +131,4 @@ def test_import_by_copy_needs_an_sql_store(tmp_path: Path) -> None:
     store = CsvStore(tmp_path / "m.csv")
     report = ImportReport(tmp_path / "in.csv")
     with pytest.raises(TypeError, match="SqlStore"):
-        import_by_copy(tmp_path / "in.csv", [], store, report, None, 1)  # type: ignore[arg-type]
+        import_by_copy(tmp_path / "in.csv", [], store, report, None, 1, datetime.now(UTC))  # type: ignore[arg-type]

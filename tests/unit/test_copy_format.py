@@ -15,12 +15,14 @@ from hypothesis import given, settings
 
 from oracxpred.core.cells import RowError, row_to_match
 from oracxpred.core.records import MATCH_COLUMNS, ORIGINAL_COLUMNS, FinishSource, Odds1X2, Score
+from oracxpred.core.validate import valid_row_to_match
 from oracxpred.store.transfer.copy import Reader
 from oracxpred.store.transfer.copy_format import LineConverter, copy_line, sql_value_error
 from tests.hostile_rows import canonical_cells, hostile_row
 
-OURS = LineConverter(MATCH_COLUMNS)
-ORIGINAL = LineConverter(ORIGINAL_COLUMNS)
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+OURS = LineConverter(MATCH_COLUMNS, NOW)
+ORIGINAL = LineConverter(ORIGINAL_COLUMNS, NOW)
 
 
 def _line(cells: list[str]) -> str:
@@ -53,13 +55,16 @@ def test_an_original_line_gets_the_missing_columns() -> None:
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
-        ({"outcome": "X"}, {"outcome": "N"}),
-        ({"outcome": "n"}, {"outcome": "N"}),
+        ({"outcome": "X", "score1": "1"}, {"outcome": "N"}),
+        ({"outcome": "n", "score1": "1"}, {"outcome": "N"}),
         ({"outcome": "", "score1": "0", "score2": "3"}, {"outcome": "2"}),
-        ({"odds_x": "0"}, {"odds_1": "", "odds_x": "", "odds_2": ""}),
+        ({"odds_x": ""}, {"odds_1": "", "odds_x": "", "odds_2": ""}),
         ({"odds_1": "0.0", "odds_x": "", "odds_2": "0"}, {"odds_1": "", "odds_2": ""}),
         ({"opening_odds_2": ""}, {"opening_odds_1": "", "opening_odds_x": ""}),
-        ({"odds_1": "02.50"}, {"odds_1": "02.50"}),  # kept: PostgreSQL reads 2.5 too
+        (
+            {"odds_1": "0", "odds_x": "0.0", "odds_2": "00"},
+            {"odds_1": "", "odds_x": "", "odds_2": ""},
+        ),
         ({"halftime_score2": ""}, {"halftime_score1": ""}),
         ({"finish_source": ""}, {"finish_source": "feed"}),
         ({"finish_source": "RESULTS"}, {"finish_source": "results"}),
@@ -97,14 +102,39 @@ def test_lenient_cells_are_rewritten_as_row_to_match_reads_them(
         {"status": "a,b"},  # quoted by the writer
         {"outcome": "3"},
         {"finish_source": "autre"},
+        # what core.validate refuses: the reference path words the reason
+        {"event_id": "-5"},
+        {"event_id": "0"},
+        {"score1": "-2"},
+        {"halftime_score2": "-1"},
+        {"league": ""},
+        {"team2": "   "},
+        {"timestamp_utc": "3025-12-06T10:30:45Z"},
+        {"timestamp_utc": "2014-12-31T23:59:59Z"},
+        {"start_time_utc": "2026-01-02T00:00:00Z"},  # one day after NOW: the boundary
+        {"opening_odds_at_utc": "2026-01-03T00:00:00Z"},
+        {"outcome": "2"},  # the score is 2-1
+        {"outcome": "X"},
+        {"odds_1": "1.001"},
+        {"odds_1": "1.0010"},
+        {"odds_x": "1"},
+        {"odds_2": "0.5"},
+        {"odds_2": "0"},
+        {"opening_odds_1": "1.00"},
+        {"odds_1": "-2.1"},
     ],
 )
 def test_anything_unusual_takes_the_reference_path(changes: dict[str, str]) -> None:
     assert OURS.convert(_line(_with(25, **changes))) is None
 
 
+@pytest.mark.parametrize("price", ["1.0011", "1.002", "1.01", "1.1", "2", "10", "1.001000001"])
+def test_prices_just_above_the_settled_one_stay_on_the_fast_path(price: str) -> None:
+    assert OURS.convert(_line(_with(25, odds_1=price))) is not None
+
+
 def test_unknown_headers_have_no_fast_path() -> None:
-    converter = LineConverter([*MATCH_COLUMNS, "extra"])
+    converter = LineConverter([*MATCH_COLUMNS, "extra"], NOW)
     assert not converter.enabled
     assert converter.convert(_line([*canonical_cells(7), "x"])) is None
 
@@ -112,14 +142,14 @@ def test_unknown_headers_have_no_fast_path() -> None:
 @settings(max_examples=400, deadline=None)
 @given(hostile_row())
 def test_a_fast_line_is_a_row_the_reference_accepts(cells: list[str]) -> None:
-    """Whatever the fast path takes, ``row_to_match`` takes too, with the same id and within
-    the database's limits (the stored values are compared on a server in tests/store)."""
+    """Whatever the fast path takes, the reference (``valid_row_to_match``) takes too, with the
+    same id and within the database's limits (stored values are compared in tests/store)."""
     converted = OURS.convert(_line(cells))
     if converted is None:
         return
     row = dict(zip(MATCH_COLUMNS, cells, strict=True))
     try:
-        match = row_to_match(row)
+        match = valid_row_to_match(row, NOW)
     except RowError as exc:  # pragma: no cover - the failure message says which row
         pytest.fail(f"voie rapide acceptée, référence refusée ({exc.reason}) : {cells!r}")
     assert converted[0] == match.event_id

@@ -659,3 +659,31 @@ def test_a_giant_number_in_a_field_never_read_no_longer_fails_the_poll():
     read = body({"Value": [good()]})[:-3] + b',"S":' + b"9" * 5000 + b"}]}"
     with pytest.raises(FeedFormatError, match=re.escape("JSON illisible (nombre hors limites)")):
         parse_feed(read)
+
+
+def test_a_rejection_carries_its_whole_event_and_a_stable_category() -> None:
+    """The quarantine keeps each refused event whole, even when the fast path read the answer
+    (it keeps only the fields it needs); the category labels the metric."""
+    good = {"I": 1, "O1": "A", "O2": "B", "L": "FIFA", "AE": [{"x": 1}]}
+    bad = {"I": 2, "O1": "A", "O2": "", "L": "FIFA", "AE": [{"x": 2}], "extra": "kept"}
+    twice = {"I": 1, "O1": "A", "O2": "B", "L": "FIFA"}
+    result = parse_feed(json.dumps({"Value": [good, bad, [], twice]}).encode())
+    assert [r.raw for r in result.rejections] == [bad, [], twice]
+    assert [r.category for r in result.rejections] == ["empty_field", "not_object", "duplicate_id"]
+
+
+def test_rejections_of_an_answer_the_reference_cannot_decode_keep_what_was_read() -> None:
+    huge = "9" * 5000  # json refuses integers this long; msgspec skips the unread field
+    body = '{"Value": [{"I": 2, "O1": "A", "O2": "", "L": "FIFA", "AE": ' + huge + "}]}"
+    [rejection] = parse_feed(body.encode()).rejections
+    assert rejection.category == "empty_field"
+    assert isinstance(rejection.raw, dict)
+    assert rejection.raw["O2"] == ""
+
+
+def test_a_refused_event_repeating_an_id_is_a_duplicate() -> None:
+    first = {"I": 5, "O1": "A", "O2": "", "L": "FIFA"}
+    again = {"I": 5, "O1": "A", "O2": "B", "L": "FIFA", "S": -1}
+    result = parse_feed(json.dumps({"Value": [first, again]}).encode())
+    assert [r.category for r in result.rejections] == ["empty_field", "duplicate_id"]
+    assert result.rejections[1].raw == again

@@ -137,6 +137,9 @@ def _register_optional() -> None:
     from oracxpred.cli.archive import archive
 
     group.add_command(archive, "archive")
+    from oracxpred.cli.rejected import rejected
+
+    group.add_command(rejected, "rejected")
 
 
 def main(args: list[str] | None = None) -> int:

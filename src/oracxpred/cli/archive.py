@@ -171,7 +171,7 @@ def replay_command(
     except CollectorError as exc:
         stderr_line(f"Erreur : {mask_secrets(str(exc))}")
         return 1
-    target = getattr(store, "target", store.backend)
+    target = store.target
     click.echo(messages.REPLAY_TARGET.format(target=mask_secrets(str(target))))
     with store, tqdm(unit=" cycle", disable=None, leave=False) as bar:
         try:

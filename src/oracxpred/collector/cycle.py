@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 
 from oracxpred import messages
 from oracxpred.archive.writer import writer_for
+from oracxpred.collector.events import log_decisions, log_saves, quarantine, valid_matches
+from oracxpred.collector.outage import report_long_outage, report_never_reached
 from oracxpred.config import Settings
 from oracxpred.core.parse import parse_feed
 from oracxpred.core.records import FinishedMatch, Rejection, ResultItem
@@ -43,6 +45,7 @@ class CycleReport:
     saved: list[FinishedMatch] = field(default_factory=list)
     duplicates: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    events: int = 0  # in the feed answer, rejected ones included
     tracked: int = 0
     pending: int = 0
     resolved: int = 0
@@ -50,7 +53,6 @@ class CycleReport:
     spooled: int = 0
     error: str = ""
     # For alerts and the heartbeat (issue 16)
-    events: int = 0  # events the feed listed
     results_error: str = ""  # the results service failed this cycle
     feed_host: str = ""  # the host that answered (or was tried last)
 
@@ -93,6 +95,9 @@ class Collector:
         self.store = store
         self.client: FeedClient | MirrorClient = client or client_for(settings)
         self._owns_client = client is None
+        # The schedule's interval, recorded in each heartbeat; None for a one-shot run (cron
+        # decides when it runs: the web app's own setting then judges freshness).
+        self.interval_s: float | None = None
         # The state this collector saved last, with the stamp the store gave for it: while the
         # store's stamp is unchanged, the next cycle starts from it instead of loading and
         # checking the stored copy again (the daemon and the web collector run many cycles).
@@ -164,17 +169,16 @@ class Collector:
         parsed = parse_feed(response.body)
         report.rejected = list(parsed.rejections)
         report.events = len(parsed.events) + len(parsed.rejections)
-        for rejection in parsed.rejections:
-            log.debug(
-                messages.REJECTED_EVENT.format(
-                    event_id=rejection.event_id, reason=escape(rejection.reason)
-                )
-            )
+        quarantine(self.store, report.rejected, report.events, report.started_at)
         observation = observe(state, parsed.events, now)
         state = observation.state
+        verbose = log.isEnabledFor(logging.DEBUG)
+        if verbose:
+            log_decisions(observation.decisions)
         to_save = list(observation.to_save)
         state, resolved, unresolved = self._resolve(state, now, report)
         to_save.extend(resolved)
+        to_save, state = valid_matches(to_save, state, now, max(now, local_now))
         report.resolved = len(resolved)
         report.unresolved = len(unresolved)
         saved_ids: set[int] = set()
@@ -183,6 +187,8 @@ class Collector:
             saved_ids = set(result.saved)
             report.duplicates = len(result.duplicates)
             report.saved = [m for m in to_save if m.event_id in saved_ids]
+            if verbose:
+                log_saves(to_save, saved_ids, {m.event_id for m in resolved})
             state = confirm_saved(state, [*result.saved, *result.duplicates], now)
         self._saved_state = None  # a save that fails leaves nothing known in the store
         stamp = self.store.save_tracking(state_to_dict(state))
@@ -217,6 +223,7 @@ class Collector:
         if before is None:
             return
         self.store.replay_spool()
+        self.store.record_spool_outcome(report.started_at)
         spool = self.store.spool_state()
         if spool is None:
             return
@@ -227,6 +234,10 @@ class Collector:
             report.spooled = spool.pending
             self._say_start()
             log.warning(messages.DEGRADED.format(count=report.spooled, spool=spool.target))
+        report_long_outage(spool, report.spooled)
+        if spool.never_reached:
+            self._say_start()
+            report_never_reached(spool)  # every cycle: a one-shot run then exits 1
 
     def _load_state(self) -> TrackerState:
         """The stored tracker state: the one saved last by this collector when the store's
@@ -278,6 +289,8 @@ class Collector:
             rejected=len(report.rejected),
             error=report.error[:500],
             feed_host=report.feed_host,
+            events=report.events,
+            interval_s=self.interval_s,
         )
         try:
             self.store.record_heartbeat(beat)

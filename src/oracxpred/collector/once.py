@@ -47,6 +47,9 @@ def run_once(settings: Settings) -> int:
             return 1
         finally:
             collector.close()
+        spool = store.spool_state()
+        if spool is not None and spool.never_reached:
+            return 1  # logged by the cycle; the matches are safe in the spool, the URL is wrong
     return 0
 
 

@@ -23,7 +23,7 @@ from oracxpred.errors import CollectorError, FeedError, LeaseUnavailable, StoreE
 from oracxpred.logs import get_logger, mask_secrets
 from oracxpred.metrics import CollectorMetrics
 from oracxpred.ops.watch import IncidentWatch, build_alerter
-from oracxpred.store.base import Heartbeat, SaveReport, Store
+from oracxpred.store.base import Heartbeat, QuarantinedEvent, SaveReport, Store
 from oracxpred.store.wrapper import DelegatingStore
 
 log = get_logger("collector.schedule")
@@ -89,6 +89,10 @@ class GuardedStore(DelegatingStore):
         with self.write_lock:
             self.inner.close()
 
+    def quarantine_events(self, events: Sequence[QuarantinedEvent]) -> None:
+        with self.write_lock:
+            self.inner.quarantine_events(events)
+
 
 class CycleRunner:
     """What happens at each tick of the schedule."""
@@ -107,6 +111,7 @@ class CycleRunner:
         self.watch = watch or IncidentWatch(settings, metrics, build_alerter(settings, metrics))
         count_errors(self.collector.client, metrics.archive_errors.inc)
         self.interval_s = settings.interval_min * 60
+        self.collector.interval_s = self.interval_s  # recorded in heartbeats (web /health)
         self.failures = 0
         self.failing_since: datetime | None = None
         self.last_success: datetime | None = None
@@ -247,3 +252,4 @@ class CycleRunner:
         self.failures, self.failing_since, self._skip = 0, None, 0
         self.last_success, self.last_error = now, ""
         self.metrics.success(len(report.saved), now)
+        self.metrics.rejected(report.rejected)

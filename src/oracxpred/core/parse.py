@@ -28,6 +28,7 @@ from oracxpred.core.finish import (
     status_text_of,
 )
 from oracxpred.core.records import FeedEvent, ParseResult, Phase, Rejection
+from oracxpred.errors import FeedFormatError
 
 MAX_NAME_LENGTH = 500
 """Longest team or league name kept; the simulator's hostile names have 10,000 characters."""
@@ -49,13 +50,17 @@ _OPTIONAL_INTS = (
 )
 
 
+_DUPLICATE = "identifiant en double dans la réponse"
+
+
 class EventRejected(ValueError):
     """One event refused; ``reason`` is French, ``event_id`` is None when unreadable."""
 
-    def __init__(self, reason: str, event_id: int | None = None) -> None:
+    def __init__(self, reason: str, event_id: int | None = None, category: str = "autre") -> None:
         super().__init__(reason)
         self.reason = reason
         self.event_id = event_id
+        self.category = category
 
 
 def parse_feed(payload: bytes | bytearray | memoryview) -> ParseResult:
@@ -63,36 +68,54 @@ def parse_feed(payload: bytes | bytearray | memoryview) -> ParseResult:
 
     Raises only ``FeedFormatError`` (the envelope is wrong). A repeated ``I`` keeps its first
     occurrence; later ones are rejected, even when the first was itself rejected."""
-    raw_events = raw_events_of(bytes(payload))
+    payload = bytes(payload)
+    raw_events = raw_events_of(payload)
     events: list[FeedEvent] = []
-    rejections: list[Rejection] = []
+    refused: list[tuple[int, int | None, str, str]] = []  # index, id, reason, category
     seen: set[int] = set()
-    for raw in raw_events:
+    for index, raw in enumerate(raw_events):
         try:
             event = parse_event(raw)
         except EventRejected as exc:
             if exc.event_id is not None and exc.event_id in seen:
-                rejections.append(Rejection(exc.event_id, "identifiant en double dans la réponse"))
+                refused.append((index, exc.event_id, _DUPLICATE, "duplicate_id"))
             else:
-                rejections.append(Rejection(exc.event_id, exc.reason))
+                refused.append((index, exc.event_id, exc.reason, exc.category))
             if exc.event_id is not None:
                 seen.add(exc.event_id)
             continue
         if event.event_id in seen:
-            rejections.append(Rejection(event.event_id, "identifiant en double dans la réponse"))
+            refused.append((index, event.event_id, _DUPLICATE, "duplicate_id"))
             continue
         seen.add(event.event_id)
         events.append(event)
-    return ParseResult(tuple(events), tuple(rejections))
+    if refused:
+        # The fast path keeps only the fields read: the quarantine wants each event whole (the
+        # reference may refuse what the fast path read, a 5,000-digit integer: keep the part).
+        try:
+            whole = raw_events_of(payload, fast=False)
+        except FeedFormatError:
+            whole = raw_events
+        if len(whole) == len(raw_events):
+            raw_events = whole
+    rejections = tuple(
+        Rejection(event_id, reason, category, raw_events[index])
+        for index, event_id, reason, category in refused
+    )
+    return ParseResult(tuple(events), rejections)
 
 
 def parse_event(raw: Mapping[str, Any]) -> FeedEvent:
     """One raw event → ``FeedEvent``; ``EventRejected`` with a French reason otherwise."""
     if not isinstance(raw, Mapping):
-        raise EventRejected(f"événement qui n'est pas un objet JSON ({type(raw).__name__})")
+        raise EventRejected(
+            f"événement qui n'est pas un objet JSON ({type(raw).__name__})", category="not_object"
+        )
     event_id = raw.get("I")
     if not is_int(event_id) or not 0 < event_id <= MAX_ID:
-        raise EventRejected(f"identifiant I invalide ({show_value(event_id)})")
+        raise EventRejected(
+            f"identifiant I invalide ({show_value(event_id)})", category="invalid_id"
+        )
     team1 = _name(raw, "O1", event_id)
     team2 = _name(raw, "O2", event_id)
     league = _league(raw, event_id)
@@ -102,17 +125,17 @@ def parse_event(raw: Mapping[str, Any]) -> FeedEvent:
         sc = {}
     elif not isinstance(sc, Mapping):
         raise EventRejected(
-            f"champ SC invalide : objet attendu, reçu {type(sc).__name__}", event_id
+            f"champ SC invalide : objet attendu, reçu {type(sc).__name__}", event_id, "wrong_type"
         )
     phase = phase_of(raw)
     fs = sc.get("FS")
     if fs is None and phase is Phase.FINISHED:
         # A finished event must show its score: FS:{} is 0-0, a missing FS is unknown.
-        raise EventRejected("match terminé sans score (SC.FS absent)", event_id)
+        raise EventRejected("match terminé sans score (SC.FS absent)", event_id, "missing_score")
     try:
         score = score_of(fs)
     except ValueError as exc:
-        raise EventRejected(f"score invalide (SC.FS) : {exc}", event_id) from None
+        raise EventRejected(f"score invalide (SC.FS) : {exc}", event_id, "invalid_score") from None
     game_state = sc.get("GS")
     return FeedEvent(
         event_id=event_id,
@@ -136,7 +159,7 @@ def parse_event(raw: Mapping[str, Any]) -> FeedEvent:
 
 def _name(raw: Mapping[str, Any], key: str, event_id: int) -> str:
     if raw.get(key) is None:
-        raise EventRejected(f"champ {key} absent", event_id)
+        raise EventRejected(f"champ {key} absent", event_id, "missing_field")
     return _checked_text(raw[key], key, event_id, allow_empty=False)
 
 
@@ -146,24 +169,27 @@ def _league(raw: Mapping[str, Any], event_id: int) -> str:
             text = _checked_text(raw[key], key, event_id, allow_empty=True)
             if text:
                 return text
-    raise EventRejected("ligue absente (champs L et LE)", event_id)
+    raise EventRejected("ligue absente (champs L et LE)", event_id, "missing_field")
 
 
 def _checked_text(value: object, key: str, event_id: int, *, allow_empty: bool) -> str:
     if not isinstance(value, str):
         raise EventRejected(
-            f"champ {key} invalide : texte attendu, reçu {type(value).__name__}", event_id
+            f"champ {key} invalide : texte attendu, reçu {type(value).__name__}",
+            event_id,
+            "wrong_type",
         )
     text = value.strip()
     if not text and not allow_empty:
-        raise EventRejected(f"champ {key} vide", event_id)
+        raise EventRejected(f"champ {key} vide", event_id, "empty_field")
     if len(text) > MAX_NAME_LENGTH:
         raise EventRejected(
             f"champ {key} trop long ({len(text)} caractères, maximum {MAX_NAME_LENGTH})",
             event_id,
+            "too_long",
         )
     if "\x00" in text:
-        raise EventRejected(f"champ {key} contient un caractère NUL", event_id)
+        raise EventRejected(f"champ {key} contient un caractère NUL", event_id, "nul_char")
     return text
 
 
@@ -178,7 +204,10 @@ def _optional_int(raw: Mapping[str, Any], key: str, high: int, event_id: int) ->
             f"champ {key} invalide : entier attendu, reçu {type(value).__name__} "
             f"({show_value(value)})",
             event_id,
+            "wrong_type",
         )
     if not 0 <= value <= high:
-        raise EventRejected(f"champ {key} hors limites ({show_value(value)})", event_id)
+        raise EventRejected(
+            f"champ {key} hors limites ({show_value(value)})", event_id, "out_of_range"
+        )
     return value

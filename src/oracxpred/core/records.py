@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -70,10 +70,33 @@ class FeedEvent:
 
 @dataclass(frozen=True, slots=True)
 class Rejection:
-    """An event the parser refused, with the reason in French."""
+    """An event the parser refused, with the reason in French.
+
+    ``category`` is a short stable code for metrics (``REJECTION_CATEGORIES``); ``raw`` is the
+    event as decoded from the answer, whole (for the quarantine). Neither takes part in
+    equality: two rejections are the same when the id and the reason are."""
 
     event_id: int | None
     reason: str
+    category: str = field(default="autre", compare=False)
+    raw: object = field(default=None, compare=False, repr=False)
+
+
+REJECTION_CATEGORIES = (
+    "not_object",  # the event is not a JSON object
+    "invalid_id",  # I missing, not an integer, out of range
+    "duplicate_id",  # I seen before in the same answer
+    "missing_field",  # a required field (O1, O2, L/LE) absent
+    "wrong_type",  # a field of the wrong JSON type
+    "empty_field",
+    "too_long",
+    "nul_char",
+    "out_of_range",  # an integer field outside its bounds
+    "missing_score",  # finished without SC.FS
+    "invalid_score",
+    "autre",
+)
+"""Every ``Rejection.category`` (the ``reason`` label of ``oracxpred_events_rejected_total``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from oracxpred.core.finish import finish_status, is_open_prematch, usable_odds
 from oracxpred.core.records import FeedEvent, FinishedMatch, FinishSource, Phase
@@ -39,6 +40,7 @@ from oracxpred.core.resolution import (
 from oracxpred.core.state import TrackedMatch, TrackerState
 
 __all__ = [
+    "Decision",
     "Observation",
     "PendingQuery",
     "Resolution",
@@ -60,12 +62,33 @@ WITHDRAWN_AFTER_S = 1800
 """A pre-match-only event absent this long while its start is still ahead is dropped."""
 
 
+class Decision(StrEnum):
+    """What ``observe`` made of one event this poll (logged in DEBUG by the cycle)."""
+
+    PREMATCH = "prematch"  # tracked before its start
+    LIVE = "live"  # in play
+    FINISHED = "finished"  # seen finished: to save
+    ALREADY_SAVED = "already_saved"  # stored already, still listed: ignored
+    REAPPEARED = "reappeared"  # was pending, listed again: tracked again
+    PENDING = "pending"  # vanished without a finish: ask the results service
+    WITHDRAWN = "withdrawn"  # vanished before its start: dropped
+
+
 @dataclass(frozen=True, slots=True)
 class Observation:
     state: TrackerState
     to_save: tuple[FinishedMatch, ...]  # every finished match not confirmed yet
     newly_pending: tuple[int, ...]  # ids that left the feed this poll without a finish
     reappeared: tuple[int, ...]  # pending ids listed again (back to tracked)
+    # (event id, team1, team2, decision) for every event listed or dropped this poll
+    decisions: tuple[tuple[int, str, str, Decision], ...] = ()
+
+
+_PHASE_DECISIONS = {
+    Phase.PREMATCH: Decision.PREMATCH,
+    Phase.LIVE: Decision.LIVE,
+    Phase.FINISHED: Decision.FINISHED,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,19 +111,24 @@ def observe(
     st = state.copy()
     seen: set[int] = set()
     reappeared: list[int] = []
+    decisions: list[tuple[int, str, str, Decision]] = []
     for event in events:
         seen.add(event.event_id)
         if event.event_id in st.saved:
             st.saved[event.event_id] = max(st.saved[event.event_id], now)
+            decisions.append((event.event_id, event.team1, event.team2, Decision.ALREADY_SAVED))
             continue
         known = st.matches.get(event.event_id)
         match = _new_match(event, now) if known is None else known.clone()
         st.matches[event.event_id] = match
-        if match.pending:
+        back = match.pending
+        if back:
             reappeared.append(event.event_id)
             match.pending_since = match.next_try = None
             match.attempts = 0
         _apply_snapshot(match, event, now)
+        decision = Decision.REAPPEARED if back else _PHASE_DECISIONS[match.phase]
+        decisions.append((match.event_id, match.team1, match.team2, decision))
     newly_pending: list[int] = []
     for match in list(st.matches.values()):
         if match.event_id in seen or match.finished or match.pending:
@@ -110,8 +138,10 @@ def observe(
             match = st.matches[match.event_id] = match.clone()
             mark_pending(match, now)
             newly_pending.append(match.event_id)
+            decisions.append((match.event_id, match.team1, match.team2, Decision.PENDING))
         elif now - match.last_seen > withdrawn_after_s:
             del st.matches[match.event_id]
+            decisions.append((match.event_id, match.team1, match.team2, Decision.WITHDRAWN))
     for key in [k for k, t in st.saved.items() if now - t > keep_saved_s]:
         del st.saved[key]
     finished = sorted(
@@ -123,6 +153,7 @@ def observe(
         to_save=tuple(m.to_finished_match() for m in finished),
         newly_pending=tuple(sorted(newly_pending)),
         reappeared=tuple(reappeared),
+        decisions=tuple(decisions),
     )
 
 

@@ -85,19 +85,10 @@ def check_lease(settings: Settings) -> Line:
 
 
 def check_archive(settings: Settings) -> Line:
-    """The archive folder, when a setting names one (``archive_dir`` or ``archive_path``:
-    the archive is built elsewhere, hence read by name)."""
-    raw = next(
-        (
-            value
-            for name in ("archive_dir", "archive_path")
-            if (value := getattr(settings, name, None))
-        ),
-        None,
-    )
-    if not raw:
+    """The archive folder, unless recording is off (``--no-archive``)."""
+    if not settings.archive:
         return Line(t.ARCHIVE, "Dossier", "skip", t.ARCHIVE_NONE)
-    path = Path(str(raw))
+    path = settings.archive_path
     if path.is_dir() and os.access(path, os.W_OK | os.X_OK):
         return Line(t.ARCHIVE, "Dossier", "ok", t.ARCHIVE_OK.format(path=path))
     return Line(t.ARCHIVE, "Dossier", "fail", str(path), t.ARCHIVE_HINT.format(path=path))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from oracxpred.errors import FeedError, FeedRefusal, FeedThrottled
+from oracxpred.feed.mirrors import MirrorClient
 from oracxpred.logs import escape, get_logger, mask_secrets
 from oracxpred.ops import alerts, messages
 
@@ -187,10 +188,9 @@ class IncidentWatch:
 
     def _host_metric(self, collector: Collector) -> None:
         client = collector.client
-        host = getattr(client, "current_host", "")
-        if self.metrics is None or not host:
+        if self.metrics is None or not isinstance(client, MirrorClient):
             return
-        hosts = getattr(client, "hosts", [host])
+        host, hosts = client.current_host, client.hosts
         switched = bool(self._host) and host != self._host
         self._host = host
         self.metrics.host_used(host, hosts, switched)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Self
 
@@ -14,6 +15,7 @@ from oracxpred.store.values import (
     LeagueStats,
     MatchPage,
     MatchQuery,
+    QuarantinedEvent,
     SaveReport,
     SpoolState,
     StoreInfo,
@@ -24,6 +26,7 @@ __all__ = [
     "LeagueStats",
     "MatchPage",
     "MatchQuery",
+    "QuarantinedEvent",
     "SaveReport",
     "SpoolState",
     "Store",
@@ -87,6 +90,10 @@ class Store(abc.ABC):
         """Replay waiting spooled rows when the primary is back; rows newly stored (0 here)."""
         return 0
 
+    def record_spool_outcome(self, now: datetime) -> None:  # noqa: B027 - optional hook
+        """After a cycle: remember that the database answered (a later failure is then an
+        outage, not a typo), or when the outage of a database that did answer began."""
+
     def emptied(self) -> Store:
         """Delete everything stored; returns the store to use from now on."""
         raise NotImplementedError(f"{type(self).__name__} cannot be emptied")
@@ -141,6 +148,14 @@ class Store(abc.ABC):
         from oracxpred.errors import StoreNotWritable
 
         raise StoreNotWritable(f"Ce stockage ({self.backend}) ne garde pas de point de reprise.")
+
+    def quarantine_events(self, events: Sequence[QuarantinedEvent]) -> None:  # noqa: B027
+        """Keep refused feed events (bounded: the oldest go first). A store without a
+        quarantine drops them (the default); the cycle has logged each one already."""
+
+    def recent_rejections(self, limit: int = 20) -> list[QuarantinedEvent]:
+        """The latest quarantined events, newest first (none by default)."""
+        return []
 
     def query_matches(self, query: MatchQuery) -> MatchPage:
         """Filtered page, newest first. Backends with an index override this."""

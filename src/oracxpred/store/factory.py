@@ -44,6 +44,8 @@ def open_store(settings: Settings) -> Store:
     if not settings.database_url:
         return open_csv(settings)
     from oracxpred.store.csv.store import CsvStore
+    from oracxpred.store.spool.mirror import mirror_path
+    from oracxpred.store.spool.reached import ReachedMarker
     from oracxpred.store.spool.store import SpoolingStore
     from oracxpred.store.sql.store import SqlStore
 
@@ -54,8 +56,10 @@ def open_store(settings: Settings) -> Store:
         primary.close()
         raise
     store = SpoolingStore(primary, spool)
+    store.marker = ReachedMarker(settings.spool_path, settings.database_url, mirror_path(spool))
     try:
         primary.upgrade()
+        store.marker.mark_reached()
     except StoreUnavailable as exc:
         store.mark_unavailable(exc)
         log.debug(messages.DB_DOWN_AT_OPEN, exc)

@@ -35,6 +35,19 @@ class Heartbeat:
     rejected: int = 0
     error: str = ""
     feed_host: str = ""  # the feed host (mirror) the cycle used
+    events: int = 0  # events in the feed answer, rejected ones included
+    interval_s: float | None = None  # the collector's interval (None: not recorded)
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantinedEvent:
+    """A feed event the parser refused, kept whole so that it can be parsed again later."""
+
+    rejected_at: datetime
+    event_id: int | None
+    category: str  # ``REJECTION_CATEGORIES``
+    reason: str  # French
+    raw: str  # the event as JSON text
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,3 +102,8 @@ class SpoolState:
     degraded: bool  # the primary is unreachable: writes go to the spool
     pending: int  # spooled matches not yet confirmed by the primary
     target: str  # where the spool lives (a file path)
+    # The database is down and never answered with this URL: a typo, not an outage.
+    never_reached: bool = False
+    server_host: str = ""  # host and port of the database, for that message
+    server_port: int | None = None
+    outage_since: datetime | None = None  # start of the current outage, once reached

@@ -7,6 +7,7 @@ only what it changes, and a method added to ``Store`` is forwarded here, once.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from oracxpred.store.values import (
     LeagueStats,
     MatchPage,
     MatchQuery,
+    QuarantinedEvent,
     SaveReport,
     SpoolState,
     StoreInfo,
@@ -81,6 +83,15 @@ class DelegatingStore(Store):
 
     def replay_spool(self) -> int:
         return self.inner.replay_spool()
+
+    def record_spool_outcome(self, now: datetime) -> None:
+        self.inner.record_spool_outcome(now)
+
+    def quarantine_events(self, events: Sequence[QuarantinedEvent]) -> None:
+        self.inner.quarantine_events(events)
+
+    def recent_rejections(self, limit: int = 20) -> list[QuarantinedEvent]:
+        return self.inner.recent_rejections(limit)
 
     def load_checkpoint(self, name: str) -> dict[str, Any] | None:
         return self.inner.load_checkpoint(name)

@@ -111,15 +111,19 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
     )
     app.extensions[EXTENSION] = state
     app.config["ORACXPRED_INTERNAL_COLLECTOR"] = web.internal_collector
+    # Without an explicit threshold, /health takes it from the collector's heartbeats.
+    app.config["ORACXPRED_HEALTH_MAX_AGE_EXPLICIT"] = web.health_max_age_s is not None
 
     from oracxpred.web import api, health, matches, stats
     from oracxpred.web.errors import register_error_handlers
     from oracxpred.web.formatting import register_filters
+    from oracxpred.web.timezone import install_timezone
 
     for blueprint in (matches.bp, stats.bp, health.bp, api.bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     register_filters(app)
+    install_timezone(app, settings)
 
     @app.after_request
     def secure(response: Response) -> Response:

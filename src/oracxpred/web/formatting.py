@@ -5,7 +5,7 @@ Filters return plain strings: Jinja's autoescape still applies to everything the
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from flask import Flask
@@ -28,13 +28,13 @@ OUTCOME_LABELS = {
 }
 
 
-def fmt_dt(moment: datetime | None, seconds: bool = False) -> str:
-    """``06/12/2025 10:30`` in UTC; an em dash when unknown."""
+def fmt_dt(moment: datetime | None, seconds: bool = False, zone: tzinfo = UTC) -> str:
+    """``06/12/2025 10:30`` in ``zone`` (naive means UTC); an em dash when unknown."""
     if moment is None:
         return "—"
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")
+    return moment.astimezone(zone).strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")
 
 
 def iso(moment: datetime | None) -> str | None:

@@ -17,7 +17,8 @@ from flask import Blueprint, current_app, jsonify, render_template
 
 from oracxpred.errors import StoreError
 from oracxpred.logs import get_logger, mask_secrets
-from oracxpred.store.base import Heartbeat, StoreInfo
+from oracxpred.store.base import Heartbeat, QuarantinedEvent, StoreInfo
+from oracxpred.web import drift
 from oracxpred.web import messages as msg
 from oracxpred.web.charts import cycles_chart
 from oracxpred.web.formatting import fmt_age, fmt_dt, iso
@@ -86,6 +87,8 @@ class Check:
     info: StoreInfo | None
     heartbeats: tuple[Heartbeat, ...]
     now: datetime
+    rejections: tuple[QuarantinedEvent, ...] = ()
+    max_age_s: float | None = None
 
 
 def check(state: WebState) -> Check:
@@ -95,14 +98,31 @@ def check(state: WebState) -> Check:
         store = state.store()
         info = store.describe()
         beats = tuple(store.recent_heartbeats(HEARTBEATS_SCANNED))
+        rejections = tuple(store.recent_rejections(drift.REJECTIONS_SHOWN))
     except StoreError as exc:
         reason = msg.STORE_UNREACHABLE.format(reason=mask_secrets(str(exc)))
-        return Check(Verdict(False, reason), None, (), now)
+        outage = _outage(state, now)
+        return Check(Verdict(False, f"{outage} {reason}" if outage else reason), None, (), now)
     except Exception as exc:  # a bug still answers 503 to probes; the log keeps the traceback
         log.error(msg.STORE_CHECK_CRASHED, exc_info=exc)
         reason = msg.STORE_UNEXPECTED.format(kind=type(exc).__name__)
         return Check(Verdict(False, reason), None, (), now)
-    return Check(judge(beats, now, state.health_max_age_s), info, beats, now)
+    max_age = state.health_max_age_s
+    if not current_app.config.get("ORACXPRED_HEALTH_MAX_AGE_EXPLICIT"):
+        max_age = drift.max_age_from_heartbeats(beats, max_age)
+    verdict = judge(beats, now, max_age)
+    drifted = drift.drift_reason(beats, rejections) if verdict.ok else None
+    drifted = drifted or (drift.outage_reason(store, now) if verdict.ok else None)
+    if drifted:
+        verdict = Verdict(False, drifted, verdict.last_success, verdict.age_s)
+    return Check(verdict, info, beats, now, rejections, max_age)
+
+
+def _outage(state: WebState, now: datetime) -> str | None:
+    try:
+        return drift.outage_reason(state.store(), now)
+    except StoreError:
+        return None
 
 
 def info_json(info: StoreInfo | None) -> dict[str, Any] | None:
@@ -129,11 +149,13 @@ def health() -> tuple[Any, int]:
         "status": "ok" if verdict.ok else "erreur",
         "reason": verdict.reason,
         "checked_at": iso(result.now),
-        "max_age_s": state.health_max_age_s,
+        "max_age_s": result.max_age_s or state.health_max_age_s,
         "last_success": iso(beat_time(verdict.last_success)) if verdict.last_success else None,
         "last_success_age_s": verdict.age_s,
         "recent_failures": sum(1 for hb in result.heartbeats[:HEARTBEATS_SHOWN] if not hb.ok),
         "store": info_json(result.info),
+        "recent_rejected": sum(hb.rejected for hb in result.heartbeats[: drift.DRIFT_CYCLES]),
+        "rejections": [drift.rejection_json(e) for e in result.rejections],
     }
     return jsonify(body), 200 if verdict.ok else 503
 
@@ -196,7 +218,8 @@ def page() -> str:
         "health.html",
         result=result,
         verdict=result.verdict,
-        max_age_s=state.health_max_age_s,
+        max_age_s=result.max_age_s or state.health_max_age_s,
+        rejections=result.rejections,
         holder_rows=holder_rows(holder) if holder is not None else [],
         holder_error=holder_error,
         internal=bool(current_app.config.get("ORACXPRED_INTERNAL_COLLECTOR")),
@@ -205,7 +228,7 @@ def page() -> str:
         beats=shown,
         failures=[hb for hb in shown if not hb.ok],
         cycles=cycles_chart(shown) if shown else None,
-        interval_min=state.settings.interval_min,
+        interval_min=drift.collector_interval_min(result.heartbeats, state.settings.interval_min),
         archive_rows=_archive_rows(state),
         **_completeness(state),
     )

@@ -183,6 +183,8 @@ def _to_json(beat: Heartbeat) -> dict[str, Any]:
         "rejected": beat.rejected,
         "error": beat.error,
         "feed_host": beat.feed_host,
+        "events": beat.events,
+        "interval_s": beat.interval_s,
     }
 
 
@@ -203,6 +205,18 @@ def _from_json(raw: bytes) -> Heartbeat | None:
             rejected=int(item.get("rejected", 0)),
             error=str(item.get("error", "")),
             feed_host=str(item.get("feed_host", "")),
+            events=int(item.get("events", 0)),
+            interval_s=_interval(item.get("interval_s")),
         )
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def _interval(value: object) -> float | None:
+    """A heartbeat's interval; None for heartbeats written before it was recorded."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(value)
+    seconds = float(value)
+    return seconds if seconds > 0 and seconds == seconds else None

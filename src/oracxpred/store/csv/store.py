@@ -33,7 +33,7 @@ from oracxpred.core.cells import RowError, match_to_row, row_to_match
 from oracxpred.core.records import FinishedMatch
 from oracxpred.errors import StoreNotWritable, StoreUnavailable
 from oracxpred.oserrors import os_reason
-from oracxpred.store.base import Heartbeat, SaveReport, Store, StoreInfo
+from oracxpred.store.base import Heartbeat, QuarantinedEvent, SaveReport, Store, StoreInfo
 from oracxpred.store.csv.file import (
     append_bytes,
     fsync_dir,
@@ -45,6 +45,7 @@ from oracxpred.store.csv.file import (
     read_layout,
 )
 from oracxpred.store.csv.index import CsvIndex
+from oracxpred.store.csv.quarantine import QuarantineFile
 from oracxpred.store.csv.state import HeartbeatLog, TrackingFile
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ class CsvStore(Store):
         self.lock_path = Path(f"{self.path}.lock")
         self.tracking_path = Path(f"{stem}.tracking.json")
         self.heartbeat_path = Path(f"{stem}.heartbeat.jsonl")
+        self.rejected_path = Path(f"{stem}.rejected.jsonl")
         self._lock_timeout = lock_timeout
         self._lock = FileLock(self.lock_path, timeout=lock_timeout)
         self._mutex = threading.RLock()
@@ -73,6 +75,7 @@ class CsvStore(Store):
         self._warned: set[int] = set()
         self._tracking = TrackingFile(self.tracking_path)
         self._beats = HeartbeatLog(self.heartbeat_path, self._locked)
+        self._quarantine = QuarantineFile(self.rejected_path, self._locked)
         with self._mutex:
             if self.path.is_file():
                 try:
@@ -256,6 +259,12 @@ class CsvStore(Store):
 
         save_json(self.checkpoint_path(name), data)
 
+    def quarantine_events(self, events: Sequence[QuarantinedEvent]) -> None:
+        self._quarantine.append(events)
+
+    def recent_rejections(self, limit: int = 20) -> list[QuarantinedEvent]:
+        return self._quarantine.recent(limit)
+
     def recent_heartbeats(self, limit: int = 20) -> list[Heartbeat]:
         return self._beats.recent(limit)
 
@@ -318,7 +327,7 @@ class CsvStore(Store):
     def emptied(self) -> CsvStore:
         """Delete the data file and its side files; a fresh store on the same path."""
         self.close()
-        for path in (self.heartbeat_path, self.tracking_path, self.path):
+        for path in (self.heartbeat_path, self.rejected_path, self.tracking_path, self.path):
             try:
                 path.unlink(missing_ok=True)
             except OSError as exc:

@@ -67,13 +67,17 @@ class SpoolReplay:
 
 
 def _drain(primary: Store, spool: Store) -> Store:
-    """Every spooled match is in ``primary``: move state and heartbeats, then empty the spool."""
+    """Every spooled match is in ``primary``: move state, heartbeats and quarantined events,
+    then empty the spool."""
     state = spool.load_tracking()
     beats = spool.recent_heartbeats(limit=ALL_HEARTBEATS)
-    if state is None and not beats and spool.count_matches() == 0:
+    rejected = spool.recent_rejections(limit=ALL_HEARTBEATS)  # the quarantine moves along
+    if state is None and not beats and not rejected and spool.count_matches() == 0:
         return spool
     if state is not None:
         primary.save_tracking(state)
     for beat in reversed(beats):
         primary.record_heartbeat(beat)
+    if rejected:
+        primary.quarantine_events(rejected[::-1])
     return spool.emptied()

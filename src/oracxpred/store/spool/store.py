@@ -25,14 +25,23 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import Any, TypeVar
 
 from oracxpred import messages
 from oracxpred.core.records import FinishedMatch
 from oracxpred.errors import CollectorError, StoreUnavailable
 from oracxpred.logs import get_logger
-from oracxpred.store.base import Heartbeat, SaveReport, SpoolState, Store, StoreInfo
+from oracxpred.store.base import (
+    Heartbeat,
+    QuarantinedEvent,
+    SaveReport,
+    SpoolState,
+    Store,
+    StoreInfo,
+)
 from oracxpred.store.spool.mirror import TrackingMirror, mirror_path
+from oracxpred.store.spool.reached import ReachedMarker, host_port
 from oracxpred.store.spool.replay import SpoolReplay, check_spool
 from oracxpred.store.wrapper import DelegatingStore
 
@@ -72,6 +81,7 @@ class SpoolingStore(DelegatingStore):
         self._last_error: str | None = None
         self._mirror = TrackingMirror(mirror_path(spool))
         self._replay = SpoolReplay(self._mirror, replay_chunk, replay_budget)
+        self.marker: ReachedMarker | None = None  # set by open_store (store/spool/reached.py)
 
     # -- state the caller logs -------------------------------------------------------------
 
@@ -101,7 +111,30 @@ class SpoolingStore(DelegatingStore):
 
     def spool_state(self) -> SpoolState:
         with self._lock:
-            return SpoolState(self.degraded, self.pending_spool_rows(), self.spool_target)
+            degraded, pending = self.degraded, self.pending_spool_rows()
+        marker = self.marker
+        if marker is None:
+            return SpoolState(degraded, pending, self.spool_target)
+        server = host_port(marker.url)
+        return SpoolState(
+            degraded,
+            pending,
+            self.spool_target,
+            never_reached=degraded and server is not None and not marker.reached(),
+            server_host=server[0] if server else "",
+            server_port=server[1] if server else None,
+            outage_since=marker.recorded_outage() if degraded else None,
+        )
+
+    def record_spool_outcome(self, now: datetime) -> None:
+        """Remember that the database answered, or when an outage of a reached one began."""
+        marker = self.marker
+        if marker is None:
+            return
+        if not self.degraded:
+            marker.mark_reached()
+        elif marker.reached():
+            marker.outage_since(now)
 
     def mark_unavailable(self, error: StoreUnavailable) -> None:
         """Record an outage seen outside this wrapper (``open_store`` at start)."""
@@ -212,6 +245,20 @@ class SpoolingStore(DelegatingStore):
             lambda: self.primary.record_heartbeat(heartbeat),
             lambda: self.spool.record_heartbeat(heartbeat),
         )
+
+    def quarantine_events(self, events: Sequence[QuarantinedEvent]) -> None:
+        self._call(
+            lambda: self.primary.quarantine_events(events),
+            lambda: self.spool.quarantine_events(events),
+        )
+
+    def recent_rejections(self, limit: int = 20) -> list[QuarantinedEvent]:
+        spooled = self.spool.recent_rejections(limit)
+        stored: list[QuarantinedEvent] = self._call(
+            lambda: self.primary.recent_rejections(limit), list
+        )
+        events = sorted([*spooled, *stored], key=lambda e: e.rejected_at, reverse=True)
+        return events[:limit]
 
     def recent_heartbeats(self, limit: int = 20) -> list[Heartbeat]:
         spooled = self.spool.recent_heartbeats(limit)

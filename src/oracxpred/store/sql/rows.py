@@ -137,4 +137,6 @@ def row_heartbeat(row: Mapping[Any, Any]) -> Heartbeat:
         rejected=int(row["rejected"]),
         error=row["error"],
         feed_host=row["feed_host"] or "",
+        events=int(row.get("events") or 0),
+        interval_s=float(row["interval_s"]) if row.get("interval_s") is not None else None,
     )

@@ -181,8 +181,24 @@ heartbeats = sa.Table(
     sa.Column("rejected", sa.Integer(), nullable=False),
     sa.Column("error", sa.Text(), nullable=False),
     sa.Column("feed_host", sa.String(255), nullable=False, server_default=""),  # 0003
+    # Added by 0004: events in the feed answer, the collector's interval (NULL before 0004).
+    sa.Column("events", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("interval_s", sa.Float(), nullable=True),
     **_TABLE,
 )
+
+rejected_events = sa.Table(
+    "rejected_events",
+    metadata,
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
+    sa.Column("rejected_at", UtcDateTime(), nullable=False),
+    sa.Column("event_id", sa.BigInteger(), nullable=True),
+    sa.Column("category", sa.String(32), nullable=False),
+    sa.Column("reason", sa.Text(), nullable=False),
+    sa.Column("raw", _text(), nullable=False),  # the event as JSON text
+    **_TABLE,
+)
+"""Quarantine of refused feed events (``store/quarantine.py``), added by 0004."""
 
 collector_lease = sa.Table(
     "collector_lease",

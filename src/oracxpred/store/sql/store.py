@@ -13,6 +13,7 @@ Quirks of this backend only (the contract lives in ``base.py``):
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -27,10 +28,12 @@ from oracxpred.store.base import (
     LeagueStats,
     MatchPage,
     MatchQuery,
+    QuarantinedEvent,
     SaveReport,
     Store,
     StoreInfo,
 )
+from oracxpred.store.quarantine import ROWS_KEPT
 from oracxpred.store.sql import describe as sql_describe
 from oracxpred.store.sql import engine as sql_engine
 from oracxpred.store.sql import migrate as sql_migrate
@@ -249,6 +252,39 @@ class SqlStore(Store):
         query = sa.select(H).order_by(H.c.started_at.desc(), H.c.id.desc()).limit(limit)
         with self._guard("Lecture des battements de cœur"), self._engine.connect() as conn:
             return [row_heartbeat(r) for r in conn.execute(query).mappings()]
+
+    # -- quarantine (store/quarantine.py) ---------------------------------------------------------
+
+    def quarantine_events(self, events: Sequence[QuarantinedEvent]) -> None:
+        if not events:
+            return
+        self._ready()
+        q = schema.rejected_events
+        rows = [dataclasses.asdict(event) for event in events]
+        with (
+            self._guard("Mise en quarantaine des événements rejetés"),
+            self._engine.begin() as conn,
+        ):
+            conn.execute(sa.insert(q), rows)
+            newest = conn.execute(sa.select(sa.func.max(q.c.id))).scalar()
+            if newest is not None and newest > ROWS_KEPT:
+                conn.execute(sa.delete(q).where(q.c.id <= newest - ROWS_KEPT))
+
+    def recent_rejections(self, limit: int = 20) -> list[QuarantinedEvent]:
+        self._ready()
+        q = schema.rejected_events
+        query = sa.select(q).order_by(q.c.id.desc()).limit(limit)
+        with self._guard("Lecture de la quarantaine"), self._engine.connect() as conn:
+            return [
+                QuarantinedEvent(
+                    rejected_at=r["rejected_at"],
+                    event_id=r["event_id"],
+                    category=r["category"],
+                    reason=r["reason"],
+                    raw=r["raw"],
+                )
+                for r in conn.execute(query).mappings()
+            ]
 
     # -- describe / close ----------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ import queue
 import threading
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -46,11 +47,12 @@ def import_by_copy(
     report: ImportReport,
     bar: tqdm[Any],
     chunk: int,
+    now: datetime,
 ) -> None:
     """Only for a store whose ``copies_lines`` is true (an ``SqlStore`` on PostgreSQL)."""
     if not isinstance(store, SqlStore) or not store.copies_lines:
         raise TypeError("import_by_copy needs an SqlStore on PostgreSQL")
-    reader = Reader(chunks(path, header, chunk))
+    reader = Reader(chunks(path, header, chunk, now))
     reader.start()
     try:
         with store.copy_session() as write:
@@ -77,10 +79,12 @@ def _write_all(
         bar.update(part.read)
 
 
-def chunks(path: Path, header: list[str], size: int) -> Generator[_Chunk, None, None]:
+def chunks(
+    path: Path, header: list[str], size: int, now: datetime
+) -> Generator[_Chunk, None, None]:
     """The file as chunks of ``size`` rows read: those to store, and those refused on the way
     (a file of bad rows then holds at most ``size`` reasons in memory, not all of them)."""
-    converter = LineConverter(header)
+    converter = LineConverter(header, now)
     current = _Chunk()
     for start, cells, fast in records(path, converter.convert if converter.enabled else None):
         rows = current.rows
@@ -91,7 +95,7 @@ def chunks(path: Path, header: list[str], size: int) -> Generator[_Chunk, None, 
         elif not cells:
             continue  # a blank line
         else:
-            match = reference(cells, header)
+            match = reference(cells, header, now)
             reason = match if isinstance(match, str) else sql_value_error(match)
             if reason is not None:
                 current.rejections.append((start, reason))

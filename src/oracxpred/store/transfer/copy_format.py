@@ -12,12 +12,15 @@ Why "the same value" holds for a line the expressions accept:
 
 * integers are ASCII digits, at most 9 (``integer``) or 18 (``bigint``) of them: never out of
   range, and ``int()`` and PostgreSQL read them alike (leading zeros, ``-0``);
-* prices are plain decimals, at most 15 digits on each side of the point: Python and
-  PostgreSQL both parse them with a correctly rounded strtod, so to the same double; a triple
-  holding a zero or an empty cell is written empty (``row_to_match``: no odds), never partly;
+* prices are plain decimals above 1.001, at most 15 digits on each side of the point: Python
+  and PostgreSQL both parse them with a correctly rounded strtod, so to the same double; a
+  triple of zeros or holding an empty cell is written empty (``row_to_match``: no odds);
 * timestamps are ``YYYY-MM-DD[T ]HH:MM:SS[.ffffff][Z]`` with a real calendar date (leap years
   included) and 1-6 fraction digits: ``fromisoformat`` and PostgreSQL (session ``TimeZone`` is
   UTC, as ``row_to_match`` reads a zone-less time) agree on the instant;
+* the line is one ``core.validate`` accepts (``match_problem``): positive event id, scores
+  ≥ 0, names not blank, dates from 2015 to one day after the import's start, an outcome that
+  agrees with the score; anything else takes the reference path, which words the refusal;
 * text cells hold no comma, quote, line break, NUL, undecodable byte (surrogate escape) and do
   not start with ``'`` (the neutralising quote ``row_to_match`` may remove): they are the
   stored text verbatim. Empty text is not NULL thanks to ``FORCE_NOT_NULL`` (``COPY_OPTIONS``).
@@ -27,9 +30,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from oracxpred.core.finish import outcome_of
 from oracxpred.core.records import MATCH_COLUMNS, ORIGINAL_COLUMNS, FinishedMatch, Score
+from oracxpred.core.validate import latest_date
 
 TEXT_COLUMNS = ("league", "team1", "team2", "status")
 COPY_OPTIONS = f"FORMAT csv, FORCE_NOT_NULL ({', '.join(TEXT_COLUMNS)})"
@@ -41,48 +46,62 @@ INT4_COLUMNS = ("score1", "score2", "halftime_score1", "halftime_score2")
 INT8_COLUMNS = ("event_id", "league_id", "sport_id", "team1_id", "team2_id")
 
 # -- the canonical cells ------------------------------------------------------------------------
+# Only values ``core.validate`` accepts match (checked after the match: a date's upper bound and
+# the outcome against the score): a line the expressions take is a row the reference path
+# stores, never one it refuses.
 
-_LEAP = r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
+_YEAR = r"20(?:1[5-9]|[2-9][0-9])"  # 2015-2099
+_LEAP = r"20(?:16|[2468][048]|[3579][26])"
 _DATE = (
-    r"(?!0000)(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    rf"(?:{_YEAR}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
     r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
     rf"|{_LEAP}-02-29)"
 )
 _TIME = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,6})?"
-_STAMP = rf"{_DATE}[T ]{_TIME}Z?"
-_INT4 = r"-?[0-9]{1,9}"
+_STAMP = rf"({_DATE}[T ]{_TIME})Z?"  # one group: compared with the latest date allowed
+_INT4 = r"[0-9]{1,9}"  # ≥ 0
 _INT8 = r"-?[0-9]{1,18}"
-_PRICE = r"(?:[1-9][0-9]{0,14}(?:\.[0-9]{1,15})?|0\.(?=0*[1-9])[0-9]{1,15})"  # > 0
-_NUMBER = r"[0-9]{1,15}(?:\.[0-9]{1,15})?"  # ≥ 0
+_ID = r"([1-9][0-9]{0,17})"  # > 0
+# A price above 1.001 (``validate.SETTLED_PRICE``), at most 15 digits each side of the point.
+_PRICE = (
+    r"(?:(?:[2-9]|[1-9][0-9]{1,14})(?:\.[0-9]{1,15})?"
+    r"|1\.(?=[0-9]{1,15}(?![0-9]))(?:[1-9]|0[1-9]|00[2-9]|001(?=[0-9]*[1-9]))[0-9]*)"
+)
+_ZERO = r"0{1,15}(?:\.0{1,15})?"
 _TEXT = "(?!')[^,\"\r\n\x00\udc80-\udcff]*"
+_NAME = rf"(?=[^,]*?[^\s,]){_TEXT}"  # not blank
 
 # Cell patterns per column: (strict, lenient). A line matching the strict pattern is stored
 # verbatim; one matching only the lenient pattern needs ``_fix`` first.
 _STRICT_ODDS = rf"(?:{_PRICE},{_PRICE},{_PRICE}|,,)"
-_LENIENT_ODDS = rf"(?:{_NUMBER})?,(?:{_NUMBER})?,(?:{_NUMBER})?"
+_LENIENT_ODDS = (
+    rf"(?:(?:{_PRICE})?,(?:{_PRICE})?,(?:{_PRICE})?|(?:{_ZERO})?,(?:{_ZERO})?,(?:{_ZERO})?)"
+)
+_OPTIONAL_STAMP = f"(?:{_STAMP})?"
 _CELLS: dict[str, tuple[str, str]] = {
     "timestamp_utc": (_STAMP, _STAMP),
-    "event_id": (f"({_INT8})", f"({_INT8})"),
-    "league": (_TEXT, _TEXT),
-    "team1": (_TEXT, _TEXT),
-    "team2": (_TEXT, _TEXT),
+    "event_id": (_ID, _ID),
+    "league": (_NAME, _NAME),
+    "team1": (_NAME, _NAME),
+    "team2": (_NAME, _NAME),
     "odds_1,odds_x,odds_2": (_STRICT_ODDS, _LENIENT_ODDS),
-    "score1": (_INT4, _INT4),
-    "score2": (_INT4, _INT4),
+    "score1": (f"({_INT4})", f"({_INT4})"),
+    "score2": (f"({_INT4})", f"({_INT4})"),
     "status": (_TEXT, _TEXT),
-    "outcome": ("[12N]", "[12NnXx]?"),
-    "start_time_utc": (f"(?:{_STAMP})?", f"(?:{_STAMP})?"),
+    "outcome": ("([12N])", "([12NnXx]?)"),
+    "start_time_utc": (_OPTIONAL_STAMP, _OPTIONAL_STAMP),
     "league_id": (f"(?:{_INT8})?", f"(?:{_INT8})?"),
     "sport_id": (f"(?:{_INT8})?", f"(?:{_INT8})?"),
     "team1_id": (f"(?:{_INT8})?", f"(?:{_INT8})?"),
     "team2_id": (f"(?:{_INT8})?", f"(?:{_INT8})?"),
-    "odds_at_utc": (f"(?:{_STAMP})?", f"(?:{_STAMP})?"),
+    "odds_at_utc": (_OPTIONAL_STAMP, _OPTIONAL_STAMP),
     "opening_odds_1,opening_odds_x,opening_odds_2": (_STRICT_ODDS, _LENIENT_ODDS),
-    "opening_odds_at_utc": (f"(?:{_STAMP})?", f"(?:{_STAMP})?"),
+    "opening_odds_at_utc": (_OPTIONAL_STAMP, _OPTIONAL_STAMP),
     "halftime_score1,halftime_score2": (f"(?:{_INT4},{_INT4}|,)", f"(?:{_INT4})?,(?:{_INT4})?"),
     "finish_source": ("(?:feed|results|backfill)", "(?i:feed|results|backfill)?"),
 }
 assert ",".join(_CELLS) == ",".join(MATCH_COLUMNS)
+_OUTCOMES = {"1": "1", "2": "2", "N": "N", "n": "N", "X": "N", "x": "N"}
 
 _ORIGINAL_SUFFIX = "," * (len(MATCH_COLUMNS) - len(ORIGINAL_COLUMNS)) + "feed"
 """The 13 columns the original app did not have: all empty, finish source ``feed``."""
@@ -98,18 +117,22 @@ def _line_pattern(columns: Sequence[str], which: int) -> re.Pattern[str]:
 
 
 class LineConverter:
-    """Built once from a file's header; ``convert`` is the per-line fast path.
+    """Built once from a file's header and the import's ``now``; ``convert`` is the per-line
+    fast path.
 
     Only the exact headers of the CSV store (``MATCH_COLUMNS``) and of the original app
     (``ORIGINAL_COLUMNS``) have one; for any other header ``enabled`` is False.
     """
 
-    def __init__(self, header: Sequence[str]) -> None:
+    def __init__(self, header: Sequence[str], now: datetime) -> None:
         columns = tuple(header)
         self.enabled = columns in (MATCH_COLUMNS, ORIGINAL_COLUMNS)
         self._original = columns == ORIGINAL_COLUMNS
         self._strict = _line_pattern(columns, 0).fullmatch if self.enabled else None
         self._lenient = _line_pattern(columns, 1).fullmatch if self.enabled else None
+        # Dates are compared as "YYYY-MM-DD" text: a date on the last day allowed (or after)
+        # is left to the reference path, which compares to the second.
+        self._latest = latest_date(now).astimezone(UTC).strftime("%Y-%m-%d")
 
     def convert(self, line: str) -> tuple[int, str] | None:
         """``(event_id, COPY line without its newline)``, or None: take the reference path.
@@ -120,14 +143,29 @@ class LineConverter:
             return None
         content = line.rstrip("\r\n")
         found = self._strict(content)
+        lenient = found is None
         if found is None:
             found = self._lenient(content)
             if found is None:
                 return None
+        groups = found.groups()
+        # groups: timestamp, event_id, score1, score2, outcome, then the optional stamps
+        latest = self._latest
+        for stamp in groups[5:]:
+            if stamp is not None and stamp[:10] >= latest:
+                return None
+        if groups[0][:10] >= latest:
+            return None
+        outcome = _OUTCOMES.get(groups[4])
+        if outcome is not None:
+            home, away = int(groups[2]), int(groups[3])
+            if outcome != ("1" if home > away else "2" if home < away else "N"):
+                return None  # contradicts the score: the reference path words the refusal
+        if lenient:
             content = _fix(content, self._original)
         if self._original:
             content += _ORIGINAL_SUFFIX
-        return int(found.group(1)), content
+        return int(groups[1]), content
 
 
 def _fix(content: str, original: bool) -> str:
@@ -149,7 +187,7 @@ def _fix(content: str, original: bool) -> str:
 
 
 def _fix_odds(cells: list[str], first: int) -> None:
-    """A zero or an empty price means no odds: the three cells become empty."""
+    """An empty price, or three zeros, mean no odds: the three cells become empty."""
     if not all(cell and float(cell) > 0 for cell in cells[first : first + 3]):
         cells[first : first + 3] = ["", "", ""]
 

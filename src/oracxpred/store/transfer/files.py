@@ -15,6 +15,7 @@ import secrets
 import sys
 import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -52,6 +53,7 @@ def import_csv(
     """Store every valid row of ``path``; bad rows are reported with their line, never fatal."""
     path = Path(path)
     report = ImportReport(path)
+    now = datetime.now(UTC)  # the latest date a row may hold is one day after it
     started = time.monotonic()
     header = read_header(path)
     total = max(0, count_lines(path) - 1)
@@ -62,15 +64,21 @@ def import_csv(
             # Imported here: the COPY pipeline loads SQLAlchemy and psycopg, CSV imports never.
             from oracxpred.store.transfer.copy import import_by_copy
 
-            import_by_copy(path, header, store, report, bar, chunk)
+            import_by_copy(path, header, store, report, bar, chunk, now)
         else:
-            _import_rows(path, header, store, report, bar, chunk)
+            _import_rows(path, header, store, report, bar, chunk, now)
     report.elapsed_s = time.monotonic() - started
     return report
 
 
 def _import_rows(
-    path: Path, header: list[str], store: Store, report: ImportReport, bar: tqdm[Any], chunk: int
+    path: Path,
+    header: list[str],
+    store: Store,
+    report: ImportReport,
+    bar: tqdm[Any],
+    chunk: int,
+    now: datetime,
 ) -> None:
     """The reference path: ``row_to_match`` on each row, ``chunk`` rows per store call."""
     batch: list[FinishedMatch] = []
@@ -79,7 +87,7 @@ def _import_rows(
         if not cells:
             continue
         report.read += 1
-        match = reference(cells, header)
+        match = reference(cells, header, now)
         if not isinstance(match, str) and bounded:
             match = sql_value_error(match) or match
         if isinstance(match, str):

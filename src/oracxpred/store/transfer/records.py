@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
 from oracxpred import messages
-from oracxpred.core.cells import RowError, row_to_match
+from oracxpred.core.cells import RowError
 from oracxpred.core.records import ORIGINAL_COLUMNS, FinishedMatch
+from oracxpred.core.validate import valid_row_to_match
 from oracxpred.errors import StoreCorrupted
 
 T = TypeVar("T")
@@ -92,8 +94,9 @@ def records(
             number += feed.count - 1
 
 
-def reference(cells: list[str] | str, header: list[str]) -> FinishedMatch | str:
-    """The match a record describes, or why it cannot be stored (French)."""
+def reference(cells: list[str] | str, header: list[str], now: datetime) -> FinishedMatch | str:
+    """The match a record describes, or why it cannot be stored (French; ``now`` bounds
+    the dates, see ``core.validate``)."""
     if isinstance(cells, str):
         return cells
     if len(cells) != len(header):
@@ -103,6 +106,6 @@ def reference(cells: list[str] | str, header: list[str]) -> FinishedMatch | str:
     except UnicodeEncodeError:
         return "encodage invalide (UTF-8 attendu)"
     try:
-        return row_to_match(dict(zip(header, cells, strict=True)))
+        return valid_row_to_match(dict(zip(header, cells, strict=True)), now)
     except RowError as exc:
         return exc.reason

@@ -1,0 +1,98 @@
+"""Display time zone (``ORACXPRED_TIMEZONE``): times converted, zone named in the headers,
+storage and API in UTC; an unknown zone is a French error at start. Checked in Chromium."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from werkzeug.serving import make_server
+
+from oracxpred.config import Settings, load_settings
+from oracxpred.errors import ConfigError
+from oracxpred.store.csv.store import CsvStore
+from oracxpred.web import create_app
+from oracxpred.web.formatting import fmt_dt
+from tests.web.conftest import MATCHES, build_app
+from tests.web.test_browser import Visit, browser  # noqa: F401 - the Chromium fixture
+
+PARIS = "Europe/Paris"
+
+
+def _newest_start() -> str:
+    newest = max(MATCHES, key=lambda m: m.start_time or m.collected_at)
+    moment = newest.start_time or newest.collected_at
+    return fmt_dt(moment, zone=ZoneInfo(PARIS))
+
+
+def test_the_zone_comes_from_the_environment_and_defaults_to_utc() -> None:
+    assert load_settings({}, {}).timezone == "UTC"
+    assert load_settings({}, {"ORACXPRED_TIMEZONE": "Africa/Abidjan"}).timezone == "Africa/Abidjan"
+
+
+@pytest.mark.parametrize("name", ["Mars/Olympus", "Europe/Pariss", "../etc/passwd", "  "])
+def test_an_unknown_zone_is_a_french_error(name: str) -> None:
+    if not name.strip():
+        assert load_settings({}, {"ORACXPRED_TIMEZONE": name}).timezone == "UTC"
+        return
+    with pytest.raises(ConfigError, match="Fuseau horaire inconnu"):
+        load_settings({}, {"ORACXPRED_TIMEZONE": name})
+
+
+def test_the_app_refuses_to_start_on_an_unknown_zone(tmp_path: Path) -> None:
+    settings = Settings(csv_path=tmp_path / "m.csv", timezone="Nulle/Part")
+    with pytest.raises(ConfigError, match="par exemple UTC, Africa/Abidjan ou Europe/Paris"):
+        create_app({"TESTING": True, "ORACXPRED_SETTINGS": settings})
+
+
+def test_pages_show_the_zone_and_convert_times(filled_dir: Path) -> None:
+    path = filled_dir / "matches.csv"
+    with CsvStore(path) as store:
+        app = build_app(store, Settings(csv_path=path, timezone=PARIS))
+        client = app.test_client()
+        page = client.get("/").get_data(as_text=True)
+        assert "Début (Europe/Paris)" in page
+        assert "(UTC)" not in page
+        assert _newest_start() in page
+        sante = client.get("/sante").get_data(as_text=True)
+        assert "Début (Europe/Paris)" in sante
+        api = client.get("/api/matches?limit=1").get_json()
+        assert api["items"][0]["start_time"].endswith("Z")  # the API stays UTC
+
+
+@pytest.fixture
+def paris_url(filled_dir: Path) -> Iterator[str]:
+    path = filled_dir / "matches.csv"
+    with CsvStore(path) as store:
+        app = build_app(store, Settings(csv_path=path, timezone=PARIS), TESTING=False)
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.port}"
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join(10)
+
+
+@pytest.mark.browser
+def test_a_browser_sees_paris_time(browser: Any, paris_url: str) -> None:  # noqa: F811
+    visit = Visit(browser, paris_url, 1366)
+    visit.goto("/")
+    header = visit.page.locator("table.matches th").first.text_content()
+    assert header == "Début (Europe/Paris)"  # shown in capitals by the style sheet
+    first = visit.page.locator("td.when").first.inner_text().strip()
+    assert first == _newest_start()
+    utc = fmt_dt(max(m.start_time or m.collected_at for m in MATCHES))
+    assert first != utc  # one hour ahead in December
+    visit.shot("matchs-europe-paris")
+    visit.goto("/sante")
+    assert "Europe/Paris" in (visit.page.locator("#cycles th").first.text_content() or "")
+    visit.close()
+    assert timedelta(hours=1) == ZoneInfo(PARIS).utcoffset(MATCHES[0].collected_at)
