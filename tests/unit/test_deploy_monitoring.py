@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+from typing import NoReturn
 
 import pytest
 import yaml  # type: ignore[import-untyped]  # PyYAML, installed with apprise
@@ -137,7 +138,7 @@ def test_dashboard_is_importable_json():
         }
 
 
-def _missing_promtool() -> None:
+def _missing_promtool() -> NoReturn:
     """Under CI the tool must be there (scripts/test installs it); elsewhere, skip with why."""
     if os.environ.get("CI"):
         pytest.fail("promtool absent sous CI : scripts/test installe le paquet Debian prometheus")

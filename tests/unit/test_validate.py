@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 
 from oracxpred.core.cells import RowError
-from oracxpred.core.outcome import outcome_of
+from oracxpred.core.finish import outcome_of
 from oracxpred.core.records import (
     MATCH_COLUMNS,
     FinishedMatch,

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 from oracxpred.core.cells import RowError, row_to_match
-from oracxpred.core.outcome import outcome_of
+from oracxpred.core.finish import outcome_of
 from oracxpred.core.records import FinishedMatch, Odds1X2, Score
 
 EARLIEST = datetime(2015, 1, 1, tzinfo=UTC)
