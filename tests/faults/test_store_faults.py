@@ -39,7 +39,11 @@ from tests.support.verify import compare, csv_matches
 
 def poll_in_process(sim, csv_path, *, minutes: int, until=None) -> None:
     """Healthy polls one simulated minute apart, in this process (the lead-in of a case)."""
-    poller = InProcess(Settings(feed_url=sim.feed_url, csv_path=csv_path))
+    # The archive records beside the CSV by default; these cases are about the store, so it
+    # goes one folder up (a small disk would otherwise fill with responses first).
+    poller = InProcess(
+        Settings(feed_url=sim.feed_url, csv_path=csv_path, archive_dir=archive_of(csv_path))
+    )
     stats = RunStats()
     try:
         for _ in range(minutes):
@@ -52,10 +56,14 @@ def poll_in_process(sim, csv_path, *, minutes: int, until=None) -> None:
     assert stats.failed == 0, stats.errors
 
 
+def archive_of(csv_path):
+    return csv_path.parent.parent / "archive"
+
+
 def one_shots(sim, csv_path, *, minutes: int) -> list[tuple[int, str]]:
     results = []
     for _ in range(minutes):
-        results.append(one_shot(sim.feed_url, csv_path))
+        results.append(one_shot(sim.feed_url, csv_path, "--archive-dir", str(archive_of(csv_path))))
         sim.advance(60)
     return results
 
@@ -71,7 +79,7 @@ def drain_one_shots(sim, csv_path, until: int, limit: int = 30):
         if check.stored_ok >= check.expected:
             break
         sim.advance(300)
-        code, text = one_shot(sim.feed_url, csv_path)
+        code, text = one_shot(sim.feed_url, csv_path, "--archive-dir", str(archive_of(csv_path)))
         assert code == 0, text
         check = check_csv(sim, csv_path, until)
     return check

@@ -36,6 +36,10 @@ class Score:
     home: int
     away: int
 
+    def __str__(self) -> str:
+        """``2-1``: how scores read in logs, reasons and audits."""
+        return f"{self.home}-{self.away}"
+
 
 @dataclass(frozen=True, slots=True)
 class Odds1X2:
