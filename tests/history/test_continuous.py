@@ -14,7 +14,13 @@ import httpx
 from oracxpred.config import Settings
 from oracxpred.core.records import FinishSource
 from oracxpred.feed.client import FeedClient, RetryPolicy
-from oracxpred.history.continuous import NAME, audit_recent, day_ratios, league_ratios
+from oracxpred.history.continuous import (
+    NAME,
+    audit_recent,
+    completeness_incident,
+    day_ratios,
+    league_ratios,
+)
 from oracxpred.store.csv.store import CsvStore
 from oracxpred.web.completeness import completeness_chart, completeness_days
 from tests.helpers import REPO, free_port, wait_until
@@ -40,6 +46,12 @@ def test_recent_gaps_are_repaired_and_recorded(sim, tmp_path):
         assert store.count_matches() == len(repaired)
         assert set(league_ratios(again).values()) == {1.0}
         assert store.load_checkpoint(NAME) == again
+
+
+def test_a_league_left_incomplete_is_an_alert():
+    assert completeness_incident({"Un": 1.0, "Deux": 1.0}) is None
+    text = completeness_incident({"Un": 1.0, "Deux": 0.95, "Trois": 0.5})
+    assert text == ("Complétude des 7 derniers jours inférieure à 100 % : Deux 95.0%, Trois 50.0%")
 
 
 def test_day_ratios_skip_damaged_entries():

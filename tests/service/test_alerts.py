@@ -384,3 +384,39 @@ def test_a_real_daemon_sends_the_feed_alert(tmp_path, receiver):
         assert receiver.url.split("//")[1] not in proc.text  # alert URLs are never logged
     finally:
         proc.stop()
+
+
+def test_archive_outage_is_one_incident_and_one_recovery(receiver, tmp_path):
+    """The archive writer raises the ``archive`` incident once per outage and resolves it when
+    a record is written again (a file standing where the folder should be: ENOTDIR)."""
+    from oracxpred.archive.writer import ArchiveWriter
+    from oracxpred.feed.exchange import FEED, Exchange
+
+    root = tmp_path / "archive"
+    root.write_text("pas un dossier")
+    alerter = Alerter(apprise_sender([receiver.url]), cooldown_s=0)
+    alerts.install(alerter)
+    writer = ArchiveWriter(root)
+    now = time.time()
+
+    def exchange() -> Exchange:
+        return Exchange(
+            kind=FEED,
+            attempt=1,
+            url="http://127.0.0.1/x",
+            started_at=now,
+            received_at=now,
+            status=200,
+            body=b'{"Value": []}',
+        )
+
+    try:
+        writer.record(exchange())
+        writer.record(exchange())
+        assert drained(alerter, receiver) == ["OracXPred : erreurs d'archivage"]
+        root.unlink()
+        writer.record(exchange())
+        assert drained(alerter, receiver) == ["OracXPred rétabli : erreurs d'archivage"]
+    finally:
+        alerts.install(None)
+        alerter.close()

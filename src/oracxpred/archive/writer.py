@@ -21,6 +21,7 @@ from oracxpred.archive.files import append_line, compact_before, drop_stale_temp
 from oracxpred.archive.record import RAW_SUFFIX, encode, from_exchange, hour_key
 from oracxpred.feed.exchange import Exchange
 from oracxpred.logs import get_logger
+from oracxpred.ops import alerts
 from oracxpred.oserrors import os_reason
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ class ArchiveWriter:
         if self._failing:
             self._failing = False
             log.info(messages.RECOVERED.format(lost=self._lost))
+            alerts.resolve("archive")
             self._keep_last_error()
             self._lost = 0
 
@@ -110,7 +112,9 @@ class ArchiveWriter:
             self.on_error()
         if not self._failing:
             self._failing = True
-            log.warning(messages.WRITE_FAILED.format(root=self.root, reason=reason))
+            line = messages.WRITE_FAILED.format(root=self.root, reason=reason)
+            log.warning(line)
+            alerts.raise_incident("archive", line)  # one message per outage (ops/alerts.py)
 
 
 def writer_for(settings: Settings) -> ArchiveWriter | None:

@@ -20,6 +20,7 @@ from oracxpred.history import messages
 from oracxpred.history.audit import run_audit
 from oracxpred.history.backfill import Pacer, client_for, discover_leagues
 from oracxpred.logs import get_logger, mask_secrets
+from oracxpred.ops import alerts
 from oracxpred.store.base import Store
 
 log = get_logger("history.continuous")
@@ -134,8 +135,23 @@ class ContinuousAudit:
             return
         finally:
             self.runs += 1
-        for league, ratio in league_ratios(record).items():
+        ratios = league_ratios(record)
+        for league, ratio in ratios.items():
             self.metrics.completeness.labels(league=league).set(ratio)
+        incident = completeness_incident(ratios)
+        if incident is None:
+            alerts.resolve("completeness")
+        else:
+            alerts.raise_incident("completeness", incident)
+
+
+def completeness_incident(ratios: dict[str, float]) -> str | None:
+    """The alert text when a league still misses matches after repair, else None."""
+    short = sorted(league for league, ratio in ratios.items() if ratio < 1)
+    if not short:
+        return None
+    shown = ", ".join(f"{league} {ratios[league]:.1%}" for league in short)
+    return messages.COMPLETENESS_ALERT.format(leagues=shown)
 
 
 def schedule_audit(scheduler: Any, runner: Any, settings: Any) -> ContinuousAudit:

@@ -46,3 +46,6 @@ CONTINUOUS = (
     "{missing} manquant(s), {repaired} ajouté(s)"
 )
 CONTINUOUS_FAILED = "Audit continu impossible ({reason}) : nouvel essai dans {minutes:g} min"
+
+# history/continuous.py: the alert of a re-audit that left gaps (ops/alerts.py)
+COMPLETENESS_ALERT = "Complétude des 7 derniers jours inférieure à 100 % : {leagues}"
