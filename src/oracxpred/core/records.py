@@ -39,10 +39,11 @@ class Score:
 
 @dataclass(frozen=True, slots=True)
 class Odds1X2:
-    """Decimal prices read from ``C`` (never ``CV``); all three present and unblocked."""
+    """Decimal prices read from ``C`` (never ``CV``), all unblocked. ``draw`` is None for a
+    2-way market (FIFA *Penalty* leagues: ``G`` 1 holds only ``T`` 1 and 3)."""
 
     home: float
-    draw: float
+    draw: float | None
     away: float
 
 

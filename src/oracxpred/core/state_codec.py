@@ -115,7 +115,7 @@ def _match_to_dict(m: TrackedMatch) -> dict[str, Any]:
     }
 
 
-def _odds_list(odds: Odds1X2 | None) -> list[float] | None:
+def _odds_list(odds: Odds1X2 | None) -> list[float | None] | None:
     return None if odds is None else [odds.home, odds.draw, odds.away]
 
 
@@ -168,9 +168,12 @@ class _Reader:
         if value is None:
             return None
         ok = isinstance(value, list) and len(value) == 3
-        if not ok or not all(_is_price(v) for v in value):
+        if not ok or not _is_price(value[0]) or not _is_price(value[2]):
             raise self.bad(key)
-        return Odds1X2(float(value[0]), float(value[1]), float(value[2]))
+        draw = value[1]
+        if draw is not None and not _is_price(draw):
+            raise self.bad(key)  # None: a 2-way market
+        return Odds1X2(float(value[0]), None if draw is None else float(draw), float(value[2]))
 
     def prices(self, key: str) -> tuple[Price, ...]:
         value = self.raw.get(key)
