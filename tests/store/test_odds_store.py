@@ -24,7 +24,7 @@ def timeline() -> tuple[OddsRow, ...]:
 
 @pytest.fixture(params=["csv_store", "sqlite_store", "postgresql_store", "mariadb_store"])
 def store(request: pytest.FixtureRequest) -> Store:
-    return request.getfixturevalue(request.param)  # type: ignore[no-any-return]
+    return request.getfixturevalue(request.param)
 
 
 def test_the_timeline_is_stored_exactly_and_a_replay_adds_nothing(store: Store) -> None:
