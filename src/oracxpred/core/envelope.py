@@ -46,7 +46,6 @@ class _FastEvent(msgspec.Struct, gc=False):
     O2I: Any = None
     SC: Any = None
     E: Any = None
-    AE: Any = None
     F: Any = None
     GNS: Any = None
 
