@@ -84,7 +84,7 @@ def one_shot(settings: Settings) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def closing_odds_stored(settings: Settings) -> tuple[float, float, float]:
+def closing_odds_stored(settings: Settings) -> tuple[float, float | None, float]:
     store = open_store(settings)
     try:
         (row,) = list(store.iter_matches())

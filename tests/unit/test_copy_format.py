@@ -58,7 +58,8 @@ def test_an_original_line_gets_the_missing_columns() -> None:
         ({"outcome": "X", "score1": "1"}, {"outcome": "N"}),
         ({"outcome": "n", "score1": "1"}, {"outcome": "N"}),
         ({"outcome": "", "score1": "0", "score2": "3"}, {"outcome": "2"}),
-        ({"odds_x": ""}, {"odds_1": "", "odds_x": "", "odds_2": ""}),
+        ({"odds_x": ""}, {}),  # a 2-way market (FIFA Penalty): odds_x empty, kept
+        ({"odds_x": "", "odds_2": ""}, {"odds_1": ""}),
         ({"odds_1": "0.0", "odds_x": "", "odds_2": "0"}, {"odds_1": "", "odds_2": ""}),
         ({"opening_odds_2": ""}, {"opening_odds_1": "", "opening_odds_x": ""}),
         (

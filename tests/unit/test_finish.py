@@ -179,7 +179,12 @@ def market(t, c, **extra):
         ([market(1, 2.0), market(2, 3.0, B=True), market(3, 4.0)], None),
         ([market(1, 2.0), market(2, 3.0, B=1), market(3, 4.0)], None),
         ([market(1, 1.001), market(2, 30), market(3, 1.001)], None),
-        ([market(1, 2.0), market(3, 4.0)], None),
+        # A 2-way market (FIFA Penalty, docs/feed.md §9): no T=2 at all, odds_x empty.
+        ([market(1, 2.0), market(3, 4.0)], Odds1X2(2.0, None, 4.0)),
+        ([market(1, 2.0, B=True), market(3, 4.0)], None),
+        ([market(1, 2.0), market(3, 1.001)], None),
+        ([market(1, 2.0)], None),
+        ([market(3, 2.0)], None),
         ([market(1, 2.0), market(2, "3.0"), market(3, 4.0)], None),
         ([market(1, 2.0), {"G": 1, "T": 2, "CV": "+200"}, market(3, 4.0)], None),
         # B false or absent is open; G/T must be real integers.

@@ -4,6 +4,7 @@ hostile events. Expected values were read from the capture files by hand."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import math
 import re
@@ -126,7 +127,11 @@ def test_sixteen_finished_fifa_matches(fixtures_dir, name):
 
 def test_one_finished_event_read_field_by_field(fixtures_dir):
     event = by_id(parsed(fixtures_dir, "fifa_finished_16.json"))[726667282]
-    assert event == FeedEvent(
+    # Its selections (core/odds.py, tested in test_odds.py) are all still listed, blocked.
+    assert event.prices
+    assert all(p.blocked for p in event.prices)
+    assert not event.odds_rejected
+    assert dataclasses.replace(event, prices=()) == FeedEvent(
         event_id=726667282,
         sport_id=85,
         league="FC 26. 5x5 Rush. Superligue",
@@ -652,7 +657,7 @@ def test_fast_path_reads_values_the_typed_decoder_accepts_like_json():
 def test_a_giant_number_in_a_field_never_read_no_longer_fails_the_poll():
     """The one known difference: ``json`` refuses integers of more than 4,300 digits anywhere,
     the fast path skips the fields it does not read. Where it is read, it is still refused."""
-    event = body({"Value": [good()]})[:-3] + b',"AE":' + b"9" * 5000 + b"}]}"
+    event = body({"Value": [good()]})[:-3] + b',"SG":' + b"9" * 5000 + b"}]}"
     assert parse_feed(event).events == (parse_event(good()),)
     with pytest.raises(FeedFormatError, match="nombre hors limites"):
         raw_events_of(event, fast=False)
@@ -674,7 +679,7 @@ def test_a_rejection_carries_its_whole_event_and_a_stable_category() -> None:
 
 def test_rejections_of_an_answer_the_reference_cannot_decode_keep_what_was_read() -> None:
     huge = "9" * 5000  # json refuses integers this long; msgspec skips the unread field
-    body = '{"Value": [{"I": 2, "O1": "A", "O2": "", "L": "FIFA", "AE": ' + huge + "}]}"
+    body = '{"Value": [{"I": 2, "O1": "A", "O2": "", "L": "FIFA", "SG": ' + huge + "}]}"
     [rejection] = parse_feed(body.encode()).rejections
     assert rejection.category == "empty_field"
     assert isinstance(rejection.raw, dict)

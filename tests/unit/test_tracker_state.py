@@ -81,7 +81,7 @@ def first_match(raw: dict) -> dict:
         ([], "pas un objet"),
         ("état", "pas un objet"),
         ({}, "version None inconnue"),
-        ({"version": 2, "matches": [], "saved": []}, "version 2 inconnue"),
+        ({"version": 3, "matches": [], "saved": []}, "version 3 inconnue"),
         ({"version": "1", "matches": [], "saved": []}, "version '1' inconnue"),
         ({"version": True, "matches": [], "saved": []}, "version True inconnue"),
         ({"version": 1, "saved": []}, "« matches »"),

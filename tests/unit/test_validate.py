@@ -102,7 +102,7 @@ def test_rows_with_impossible_cells_are_refused(changes: dict[str, str], words: 
 
 @pytest.mark.parametrize(
     "odds",
-    [("", "", ""), ("0", "0.0", "00"), ("nan", "0", ""), ("2.1", "", "3.05"), ("abc", "", "")],
+    [("", "", ""), ("0", "0.0", "00"), ("nan", "0", ""), ("2.1", "nan", "3.05"), ("abc", "", "")],
 )
 def test_empty_or_zero_triples_mean_no_odds(odds: tuple[str, str, str]) -> None:
     row = _row(odds_1=odds[0], odds_x=odds[1], odds_2=odds[2])
@@ -129,5 +129,6 @@ def test_whatever_hostile_row_is_accepted_is_a_possible_match(cells: list[str]) 
     for moment in (match.collected_at, match.start_time, match.odds_at, match.opening_odds_at):
         assert moment is None or EARLIEST <= moment <= NOW + timedelta(days=1)
     for odds in (match.odds, match.opening_odds):
-        assert odds is None or min(odds.home, odds.draw, odds.away) > SETTLED_PRICE
+        prices = () if odds is None else (odds.home, odds.draw, odds.away)
+        assert all(p is None or p > SETTLED_PRICE for p in prices)
     assert match_problem(match, NOW) is None

@@ -190,6 +190,9 @@ class Collector:
             if verbose:
                 log_saves(to_save, saved_ids, {m.event_id for m in resolved})
             state = confirm_saved(state, [*result.saved, *result.duplicates], now)
+        if observation.odds_rows:
+            # Before the state: a crash in between may repeat a row later, never lose one.
+            self.store.save_odds(observation.odds_rows)
         self._saved_state = None  # a save that fails leaves nothing known in the store
         stamp = self.store.save_tracking(state_to_dict(state))
         if stamp is not None:

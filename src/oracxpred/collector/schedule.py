@@ -18,7 +18,7 @@ from oracxpred.archive.writer import count_errors
 from oracxpred.collector.cycle import Collector, CycleReport
 from oracxpred.collector.lease import Lease
 from oracxpred.config import Settings
-from oracxpred.core.records import FinishedMatch
+from oracxpred.core.records import FinishedMatch, OddsRow
 from oracxpred.errors import CollectorError, FeedError, LeaseUnavailable, StoreError
 from oracxpred.logs import get_logger, mask_secrets
 from oracxpred.metrics import CollectorMetrics
@@ -68,6 +68,10 @@ class GuardedStore(DelegatingStore):
     def save_matches(self, matches: Sequence[FinishedMatch]) -> SaveReport:
         with self.write_lock:
             return self.inner.save_matches(matches)
+
+    def save_odds(self, rows: Sequence[OddsRow]) -> int:
+        with self.write_lock:
+            return self.inner.save_odds(rows)
 
     def save_tracking(self, state: dict[str, Any]) -> object | None:
         with self.write_lock:

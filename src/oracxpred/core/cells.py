@@ -190,11 +190,15 @@ def _optional_utc(text: str) -> datetime | None:
 
 
 def _odds(cells: Mapping[str, str], *names: str) -> Odds1X2 | None:
-    """Three prices or None; a 0 or empty price (original app: no odds) means none."""
-    prices: list[float] = []
-    for name in names:
+    """Three prices or None; a 0 or empty price (original app: no odds) means none, except an
+    empty draw beside two prices: a 2-way market (``odds_x`` empty)."""
+    prices: list[float | None] = []
+    for index, name in enumerate(names):
         text = cells[name].strip().replace(",", ".")
         if text.lower() in _MISSING:
+            if index == 1 and text == "":
+                prices.append(None)
+                continue
             return None
         try:
             price = float(text)
@@ -203,7 +207,10 @@ def _odds(cells: Mapping[str, str], *names: str) -> Odds1X2 | None:
         if not math.isfinite(price) or price <= 0:
             return None
         prices.append(price)
-    return Odds1X2(*prices)
+    home, draw, away = prices
+    if home is None or away is None:
+        return None  # (never: only the draw may be None; for the type checker)
+    return Odds1X2(home, draw, away)
 
 
 def _halftime(cells: Mapping[str, str]) -> Score | None:

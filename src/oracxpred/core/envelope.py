@@ -46,6 +46,7 @@ class _FastEvent(msgspec.Struct, gc=False):
     O2I: Any = None
     SC: Any = None
     E: Any = None
+    AE: Any = None
     F: Any = None
     GNS: Any = None
 

@@ -128,18 +128,20 @@ def is_settled_price(c: object, blocked: bool) -> bool:
 
 
 def usable_odds(odds: Odds1X2 | None) -> bool:
-    """True when all three prices of a 1X2 are usable pre-match prices (none settled)."""
+    """True when every price of a 1X2 (two for a 2-way market) is a usable pre-match price."""
     if odds is None:
         return False
-    return not any(is_settled_price(p, False) for p in (odds.home, odds.draw, odds.away))
+    prices = (odds.home, odds.away) if odds.draw is None else (odds.home, odds.draw, odds.away)
+    return not any(is_settled_price(p, False) for p in prices)
 
 
 def odds_1x2(markets: object) -> Odds1X2 | None:
     """Home/draw/away prices from ``E`` (``G`` 1; ``T`` 1 home, **2 draw**, 3 away).
 
     Only ``C`` is read, never ``CV`` (a display string, "+655" in American format). The first
-    entry of each type counts. None unless all three are present and usable. ``AE`` (extra
-    lines) is not read: it never carries the 1X2 in the captures."""
+    entry of each type counts. None unless all three are present and usable, or (2-way
+    market, docs/feed.md §9) ``T`` 2 is absent and home and away are usable: then ``draw`` is
+    None. ``AE`` (extra lines) is not read: it never carries the 1X2 in the captures."""
     if not isinstance(markets, list):
         return None
     found: dict[int, float | None] = {}
@@ -154,7 +156,7 @@ def odds_1x2(markets: object) -> Odds1X2 | None:
             blocked = entry.get("B") not in (None, False, 0)
             found[kind] = usable_price(entry.get("C"), blocked)
     home, draw, away = (found.get(kind) for kind in (1, 2, 3))
-    if home is None or draw is None or away is None:
+    if home is None or away is None or (draw is None and 2 in found):
         return None
     return Odds1X2(home=home, draw=draw, away=away)
 

@@ -27,6 +27,7 @@ from oracxpred.core.finish import (
     score_of,
     status_text_of,
 )
+from oracxpred.core.odds import read_selections
 from oracxpred.core.records import FeedEvent, ParseResult, Phase, Rejection
 from oracxpred.errors import FeedFormatError
 
@@ -136,6 +137,7 @@ def parse_event(raw: Mapping[str, Any]) -> FeedEvent:
     except ValueError as exc:
         raise EventRejected(f"score invalide (SC.FS) : {exc}", event_id, "invalid_score") from None
     game_state = sc.get("GS")
+    selections = read_selections(raw)
     return FeedEvent(
         event_id=event_id,
         sport_id=ints["SI"],
@@ -153,6 +155,8 @@ def parse_event(raw: Mapping[str, Any]) -> FeedEvent:
         game_state=game_state if is_int(game_state) else None,
         odds=odds_1x2(raw.get("E")),
         updated_at=ints["U"],
+        prices=selections.prices,
+        odds_rejected=selections.rejected,
     )
 
 

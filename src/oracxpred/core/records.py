@@ -43,11 +43,49 @@ class Score:
 
 @dataclass(frozen=True, slots=True)
 class Odds1X2:
-    """Decimal prices read from ``C`` (never ``CV``); all three present and unblocked."""
+    """Decimal prices read from ``C`` (never ``CV``), all unblocked. ``draw`` is None for a
+    2-way market (FIFA *Penalty* leagues: ``G`` 1 holds only ``T`` 1 and 3)."""
 
     home: float
-    draw: float
+    draw: float | None
     away: float
+
+
+SelectionKey = tuple[int, int, float | None]
+"""A selection ``(G, T, P)``: market group, outcome type, line (None when absent)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    """One selection as seen in one poll. ``price`` is None only for a blocked one without ``C``."""
+
+    group: int
+    type: int
+    param: float | None
+    price: float | None
+    blocked: bool
+    central: bool
+
+    @property
+    def key(self) -> SelectionKey:
+        return (self.group, self.type, self.param)
+
+
+@dataclass(frozen=True, slots=True)
+class OddsRow:
+    """One row of the timeline; times are unix seconds (``observed_at`` is the poll time)."""
+
+    event_id: int
+    observed_at: int
+    server_time: int | None
+    phase: Phase
+    group: int
+    type: int
+    param: float | None
+    price: float | None
+    blocked: bool
+    central: bool
+    removed: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +108,8 @@ class FeedEvent:
     game_state: int | None  # ``SC.GS``
     odds: Odds1X2 | None  # 1X2 from ``E`` (G=1), None when absent or any price blocked
     updated_at: int | None  # ``U``: unix seconds
+    prices: tuple[Price, ...] = ()  # every selection of ``E`` and ``AE`` (core/odds.py)
+    odds_rejected: tuple[str, ...] = ()  # French reasons of the selections refused
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 
 from oracxpred.core.finish import outcome_of
-from oracxpred.core.records import FinishedMatch, FinishSource, Odds1X2, Phase, Score
+from oracxpred.core.records import FinishedMatch, FinishSource, Odds1X2, Phase, Price, Score
 
 NO_SCORE = Score(0, 0)
 
@@ -53,6 +53,7 @@ class TrackedMatch:
     pending_since: int | None = None  # when it left the feed without a finish seen
     attempts: int = 0  # results-service attempts made while pending
     next_try: int | None = None  # earliest time of the next attempt
+    prices: tuple[Price, ...] = ()  # last known selections, the base of the odds timeline
 
     def clone(self) -> TrackedMatch:
         """A shallow copy (every field is immutable), cheaper than ``copy.copy`` on slots."""

@@ -21,11 +21,14 @@ from typing import Any
 
 import msgspec
 
-from oracxpred.core.records import FinishSource, Odds1X2, Phase, Score
+from oracxpred.core.records import FinishSource, Odds1X2, Phase, Price, Score
 from oracxpred.core.state import TrackedMatch, TrackerState
 
-STATE_VERSION = 1
-"""Version written by ``state_to_dict``; ``state_from_dict`` accepts this one only."""
+STATE_VERSION = 2
+"""Version written by ``state_to_dict`` (2 added the last known selections, ``prices``)."""
+
+READABLE_VERSIONS = (1, 2)
+"""Versions ``state_from_dict`` reads: a version 1 state loads with no known prices."""
 
 _ENCODE = msgspec.json.Encoder().encode
 _DECODE = msgspec.json.Decoder().decode
@@ -45,7 +48,7 @@ def state_from_dict(raw: object) -> TrackerState:
     if not isinstance(raw, dict):
         raise ValueError(f"l'état n'est pas un objet ({type(raw).__name__})")
     version = raw.get("version")
-    if type(version) is not int or version != STATE_VERSION:
+    if type(version) is not int or version not in READABLE_VERSIONS:
         raise ValueError(f"version {version!r:.20} inconnue (attendue : {STATE_VERSION})")
     matches_raw, saved_raw = raw.get("matches"), raw.get("saved")
     if not isinstance(matches_raw, list):
@@ -108,10 +111,11 @@ def _match_to_dict(m: TrackedMatch) -> dict[str, Any]:
         "pending_since": m.pending_since,
         "attempts": m.attempts,
         "next_try": m.next_try,
+        "prices": [[p.group, p.type, p.param, p.price, p.blocked, p.central] for p in m.prices],
     }
 
 
-def _odds_list(odds: Odds1X2 | None) -> list[float] | None:
+def _odds_list(odds: Odds1X2 | None) -> list[float | None] | None:
     return None if odds is None else [odds.home, odds.draw, odds.away]
 
 
@@ -164,9 +168,31 @@ class _Reader:
         if value is None:
             return None
         ok = isinstance(value, list) and len(value) == 3
-        if not ok or not all(_is_price(v) for v in value):
+        if not ok or not _is_price(value[0]) or not _is_price(value[2]):
             raise self.bad(key)
-        return Odds1X2(float(value[0]), float(value[1]), float(value[2]))
+        draw = value[1]
+        if draw is not None and not _is_price(draw):
+            raise self.bad(key)  # None: a 2-way market
+        return Odds1X2(float(value[0]), None if draw is None else float(draw), float(value[2]))
+
+    def prices(self, key: str) -> tuple[Price, ...]:
+        value = self.raw.get(key)
+        if value is None:
+            return ()  # a version 1 state
+        if type(value) is not list:
+            raise self.bad(key)
+        return tuple(self._price(item, key) for item in value)
+
+    def _price(self, item: Any, key: str) -> Price:
+        if type(item) is not list or len(item) != 6 or not _is_int(*item[:2]):
+            raise self.bad(key)
+        group, kind, param, price, blocked, central = item
+        ok = (param is None or _is_price(param)) and (price is None or _is_price(price))
+        if not ok or type(blocked) is not bool or type(central) is not bool:
+            raise self.bad(key)
+        param = None if param is None else float(param)
+        price = None if price is None else float(price)
+        return Price(group, kind, param, price, blocked, central)
 
     def phase(self, key: str) -> Phase:
         value = self.raw.get(key)
@@ -217,4 +243,5 @@ def _match_from_dict(raw: Any) -> TrackedMatch:
         pending_since=r.opt_int("pending_since"),
         attempts=r.integer("attempts"),
         next_try=r.opt_int("next_try"),
+        prices=r.prices("prices"),
     )

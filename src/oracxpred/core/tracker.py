@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from oracxpred.core.finish import finish_status, is_open_prematch, usable_odds
-from oracxpred.core.records import FeedEvent, FinishedMatch, FinishSource, Phase
+from oracxpred.core.odds import diff
+from oracxpred.core.records import FeedEvent, FinishedMatch, FinishSource, OddsRow, Phase
 from oracxpred.core.resolution import (
     PendingQuery,
     Resolution,
@@ -82,6 +83,7 @@ class Observation:
     reappeared: tuple[int, ...]  # pending ids listed again (back to tracked)
     # (event id, team1, team2, decision) for every event listed or dropped this poll
     decisions: tuple[tuple[int, str, str, Decision], ...] = ()
+    odds_rows: tuple[OddsRow, ...] = ()  # the change-only timeline of this poll (core/odds.py)
 
 
 _PHASE_DECISIONS = {
@@ -112,6 +114,7 @@ def observe(
     seen: set[int] = set()
     reappeared: list[int] = []
     decisions: list[tuple[int, str, str, Decision]] = []
+    odds_rows: list[OddsRow] = []
     for event in events:
         seen.add(event.event_id)
         if event.event_id in st.saved:
@@ -126,7 +129,7 @@ def observe(
             reappeared.append(event.event_id)
             match.pending_since = match.next_try = None
             match.attempts = 0
-        _apply_snapshot(match, event, now)
+        _apply_snapshot(match, event, now, odds_rows)
         decision = Decision.REAPPEARED if back else _PHASE_DECISIONS[match.phase]
         decisions.append((match.event_id, match.team1, match.team2, decision))
     newly_pending: list[int] = []
@@ -154,6 +157,7 @@ def observe(
         newly_pending=tuple(sorted(newly_pending)),
         reappeared=tuple(reappeared),
         decisions=tuple(decisions),
+        odds_rows=tuple(odds_rows),
     )
 
 
@@ -192,10 +196,25 @@ def _new_match(event: FeedEvent, now: int) -> TrackedMatch:
     )
 
 
-def _apply_snapshot(match: TrackedMatch, event: FeedEvent, now: int) -> None:
+def _apply_snapshot(
+    match: TrackedMatch, event: FeedEvent, now: int, odds_rows: list[OddsRow]
+) -> None:
     match.last_seen = now
     if match.finished:
         return  # frozen: the record emitted must not change between cycles
+    # The furthest phase: a pre-match snapshot after a live one is still in play.
+    keep = match.phase is Phase.LIVE and event.phase is Phase.PREMATCH
+    odds_rows.extend(
+        diff(
+            match.event_id,
+            match.prices,
+            event.prices,
+            observed_at=now,
+            server_time=event.updated_at,
+            phase=Phase.LIVE if keep else event.phase,
+        )
+    )
+    match.prices = event.prices
     match.league, match.team1, match.team2 = event.league, event.team1, event.team2
     match.sport_id, match.league_id = event.sport_id, event.league_id
     match.team1_id, match.team2_id = event.team1_id, event.team2_id

@@ -100,6 +100,8 @@ def _odds_problem(label: str, odds: Odds1X2 | None) -> str | None:
     if odds is None:
         return None
     for side, price in zip(("1", "x", "2"), (odds.home, odds.draw, odds.away), strict=True):
+        if price is None:
+            continue  # a 2-way market
         if not (math.isfinite(price) and price > SETTLED_PRICE):
             return (
                 f"{label}_{side} invalide : {price!r} (cote supérieure à {SETTLED_PRICE} attendue)"

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Self
 
-from oracxpred.core.records import FinishedMatch
+from oracxpred.core.records import FinishedMatch, OddsRow
 from oracxpred.store.querying import compute_league_stats, filter_sort_page
 from oracxpred.store.values import (
     Heartbeat,
@@ -156,6 +156,17 @@ class Store(abc.ABC):
     def recent_rejections(self, limit: int = 20) -> list[QuarantinedEvent]:
         """The latest quarantined events, newest first (none by default)."""
         return []
+
+    def save_odds(self, rows: Sequence[OddsRow]) -> int:
+        """Append rows of the odds timeline (``core/odds.py``), idempotent on
+        ``(event_id, group, type, param, observed_at)``, in one batch costing O(batch), never
+        O(rows stored); returns how many were new. A store without a timeline keeps none (the
+        default)."""
+        return 0
+
+    def iter_odds(self, event_id: int | None = None) -> Iterator[OddsRow]:
+        """The stored timeline (of one event), in storage order; none by default."""
+        return iter(())
 
     def query_matches(self, query: MatchQuery) -> MatchPage:
         """Filtered page, newest first. Backends with an index override this."""

@@ -97,7 +97,8 @@ def implied_probabilities(odds: Odds1X2) -> dict[str, float]:
     Each price's inverse overstates its chance by the margin (the inverses sum to more than
     1); dividing by that sum is the usual "basic normalisation".
     """
-    inverses = (1.0 / odds.home, 1.0 / odds.draw, 1.0 / odds.away)
+    draw = 0.0 if odds.draw is None else 1.0 / odds.draw  # a 2-way market: no draw
+    inverses = (1.0 / odds.home, draw, 1.0 / odds.away)
     book = sum(inverses)
     return {key: inverse / book for key, inverse in zip(_KEYS, inverses, strict=True)}
 
@@ -121,7 +122,7 @@ def compute_league_stats(
         stats.goals += match.score1 + match.score2
         stats.outcomes[Outcome(match.outcome).value] += 1
         odds = match.odds
-        if odds is not None and min(odds.home, odds.draw, odds.away) > 0:
+        if odds is not None and min(odds.home, odds.draw or 1.0, odds.away) > 0:
             stats.with_odds += 1
             for key, probability in implied_probabilities(odds).items():
                 stats.implied[key] += probability

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from oracxpred.core.records import FinishedMatch
+from oracxpred.core.records import FinishedMatch, OddsRow
 from oracxpred.store.base import Store
 from oracxpred.store.values import (
     Heartbeat,
@@ -44,6 +44,12 @@ class DelegatingStore(Store):
 
     def save_matches(self, matches: Sequence[FinishedMatch]) -> SaveReport:
         return self.inner.save_matches(matches)
+
+    def save_odds(self, rows: Sequence[OddsRow]) -> int:
+        return self.inner.save_odds(rows)
+
+    def iter_odds(self, event_id: int | None = None) -> Iterator[OddsRow]:
+        return self.inner.iter_odds(event_id)
 
     def stored_ids(self, event_ids: Iterable[int]) -> set[int]:
         return self.inner.stored_ids(event_ids)

@@ -30,7 +30,7 @@ from filelock import FileLock, Timeout
 
 from oracxpred import messages
 from oracxpred.core.cells import RowError, match_to_row, row_to_match
-from oracxpred.core.records import FinishedMatch
+from oracxpred.core.records import FinishedMatch, OddsRow
 from oracxpred.errors import StoreNotWritable, StoreUnavailable
 from oracxpred.oserrors import os_reason
 from oracxpred.store.base import Heartbeat, QuarantinedEvent, SaveReport, Store, StoreInfo
@@ -45,6 +45,7 @@ from oracxpred.store.csv.file import (
     read_layout,
 )
 from oracxpred.store.csv.index import CsvIndex
+from oracxpred.store.csv.odds import OddsFile
 from oracxpred.store.csv.quarantine import QuarantineFile
 from oracxpred.store.csv.state import HeartbeatLog, TrackingFile
 
@@ -67,6 +68,9 @@ class CsvStore(Store):
         self.tracking_path = Path(f"{stem}.tracking.json")
         self.heartbeat_path = Path(f"{stem}.heartbeat.jsonl")
         self.rejected_path = Path(f"{stem}.rejected.jsonl")
+        # ``odds.csv`` beside ``matches.csv``; ``<stem>.odds.csv`` beside any other name.
+        odds_name = "odds.csv" if self.path.name == "matches.csv" else f"{stem.name}.odds.csv"
+        self.odds_path = self.path.with_name(odds_name)
         self._lock_timeout = lock_timeout
         self._lock = FileLock(self.lock_path, timeout=lock_timeout)
         self._mutex = threading.RLock()
@@ -76,6 +80,7 @@ class CsvStore(Store):
         self._tracking = TrackingFile(self.tracking_path)
         self._beats = HeartbeatLog(self.heartbeat_path, self._locked)
         self._quarantine = QuarantineFile(self.rejected_path, self._locked)
+        self._odds = OddsFile(self.odds_path, self._locked)
         with self._mutex:
             if self.path.is_file():
                 try:
@@ -131,6 +136,13 @@ class CsvStore(Store):
                 self.path,
                 torn,
             )
+
+    def save_odds(self, rows: Sequence[OddsRow]) -> int:
+        with self._mutex:
+            return self._odds.append(rows)
+
+    def iter_odds(self, event_id: int | None = None) -> Iterator[OddsRow]:
+        return self._odds.rows(event_id)
 
     def save_matches(self, matches: Sequence[FinishedMatch]) -> SaveReport:
         batch = list(matches)
@@ -327,7 +339,8 @@ class CsvStore(Store):
     def emptied(self) -> CsvStore:
         """Delete the data file and its side files; a fresh store on the same path."""
         self.close()
-        for path in (self.heartbeat_path, self.rejected_path, self.tracking_path, self.path):
+        side = (self.heartbeat_path, self.rejected_path, self.tracking_path, self.odds_path)
+        for path in (*side, self.path):
             try:
                 path.unlink(missing_ok=True)
             except OSError as exc:

@@ -29,7 +29,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from oracxpred import messages
-from oracxpred.core.records import FinishedMatch
+from oracxpred.core.records import FinishedMatch, OddsRow
 from oracxpred.errors import CollectorError, StoreUnavailable
 from oracxpred.logs import get_logger
 from oracxpred.store.base import (
@@ -172,6 +172,12 @@ class SpoolingStore(DelegatingStore):
             )
             self._replay_after_write()
             return report
+
+    def save_odds(self, rows: Sequence[OddsRow]) -> int:
+        """Odds go to the primary only: during an outage they are NOT spooled yet (the rows
+        of those polls are lost; the matches and the tracker state are not)."""
+        with self._lock:
+            return int(self._call(lambda: self.primary.save_odds(rows), lambda: 0))
 
     def _replay_after_write(self) -> None:
         """A replay problem never fails the write that triggered it (already safe)."""

@@ -64,10 +64,11 @@ def _number(value: Any) -> float | None:
 
 
 def _odds(home: Any, draw: Any, away: Any) -> Odds1X2 | None:
-    prices = (_number(home), _number(draw), _number(away))
-    if any(p is None for p in prices):
+    """Three prices, or home and away with a NULL draw (2-way market); None otherwise."""
+    one, two = _number(home), _number(away)
+    if one is None or two is None or (_number(draw) is None and draw is not None):
         return None
-    return Odds1X2(*prices)  # type: ignore[arg-type]
+    return Odds1X2(one, _number(draw), two)
 
 
 def _outcome(raw: Any, score1: int, score2: int) -> Outcome:

@@ -200,6 +200,29 @@ rejected_events = sa.Table(
 )
 """Quarantine of refused feed events (``store/quarantine.py``), added by 0004."""
 
+odds = sa.Table(
+    "odds",
+    metadata,
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
+    sa.Column("event_id", sa.BigInteger(), nullable=False),
+    sa.Column("observed_at_utc", UtcDateTime(), nullable=False),
+    sa.Column("server_time_utc", UtcDateTime(), nullable=True),
+    sa.Column("phase", sa.String(16), nullable=False),
+    sa.Column("group", sa.Integer(), nullable=False),
+    sa.Column("type", sa.Integer(), nullable=False),
+    sa.Column("param", sa.String(32), nullable=False),  # "" when none (store/odds_rows.py)
+    sa.Column("price", sa.Float(), nullable=True),
+    sa.Column("blocked", sa.Boolean(), nullable=False),
+    sa.Column("central", sa.Boolean(), nullable=False),
+    sa.Column("removed", sa.Boolean(), nullable=False),
+    sa.UniqueConstraint(
+        "event_id", "group", "type", "param", "observed_at_utc", name="uq_odds_selection"
+    ),
+    **_TABLE,
+)
+"""The change-only odds timeline (``core/odds.py``), added by 0005. The unique key leads with
+``event_id``, so it is also the index by event."""
+
 collector_lease = sa.Table(
     "collector_lease",
     metadata,

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from oracxpred import messages
-from oracxpred.core.records import FinishedMatch
+from oracxpred.core.records import FinishedMatch, OddsRow
 from oracxpred.core.state_codec import dumps_state, loads_state
 from oracxpred.errors import StoreCorrupted, StoreError
 from oracxpred.store.base import (
@@ -33,12 +33,13 @@ from oracxpred.store.base import (
     Store,
     StoreInfo,
 )
+from oracxpred.store.odds_rows import row_values, values_row
 from oracxpred.store.quarantine import ROWS_KEPT
 from oracxpred.store.sql import describe as sql_describe
 from oracxpred.store.sql import engine as sql_engine
 from oracxpred.store.sql import migrate as sql_migrate
 from oracxpred.store.sql import query as sql_query
-from oracxpred.store.sql import schema
+from oracxpred.store.sql import schema, write
 from oracxpred.store.sql.errors import guard
 from oracxpred.store.sql.rows import heartbeat_row, match_row, row_heartbeat, row_match
 from oracxpred.store.sql.write import ROWS_PER_STATEMENT, chunks, insert_new, tracking_upsert
@@ -269,6 +270,27 @@ class SqlStore(Store):
             newest = conn.execute(sa.select(sa.func.max(q.c.id))).scalar()
             if newest is not None and newest > ROWS_KEPT:
                 conn.execute(sa.delete(q).where(q.c.id <= newest - ROWS_KEPT))
+
+    def save_odds(self, rows: Sequence[OddsRow]) -> int:
+        if not rows:
+            return 0
+        self._ready()
+        values = [row_values(row) for row in rows]
+        written = 0
+        with self._guard("Enregistrement des cotes"), self._engine.begin() as conn:
+            for chunk in write.chunks(values, write.ROWS_PER_STATEMENT):
+                written += write.insert_odds(conn, chunk)
+        return written
+
+    def iter_odds(self, event_id: int | None = None) -> Iterator[OddsRow]:
+        self._ready()
+        o = schema.odds
+        query = sa.select(o).order_by(o.c.id)
+        if event_id is not None:
+            query = query.where(o.c.event_id == event_id)
+        with self._guard("Lecture des cotes"), self._engine.connect() as conn:
+            rows = [values_row(r) for r in conn.execute(query).mappings()]
+        return iter(rows)
 
     def recent_rejections(self, limit: int = 20) -> list[QuarantinedEvent]:
         self._ready()

@@ -69,6 +69,26 @@ def _insert_ignore(conn: sa.Connection, rows: Sequence[dict[str, Any]]) -> set[i
     return saved
 
 
+def insert_odds(conn: sa.Connection, rows: Sequence[dict[str, Any]]) -> int:
+    """Insert the timeline rows not stored yet (unique key ``uq_odds_selection``); how many
+    were new. MariaDB: INSERT IGNORE, and any warning but "duplicate key" refuses the batch."""
+    name = conn.dialect.name
+    table = schema.odds
+    if name in ("postgresql", "sqlite"):
+        statement = _insert(name)(table).on_conflict_do_nothing()
+        return len(conn.execute(statement.returning(table.c.id), list(rows)).all())
+    written = int(conn.execute(sa.insert(table).prefix_with("IGNORE"), list(rows)).rowcount)
+    warnings = conn.exec_driver_sql("SELECT @@warning_count").scalar() or 0
+    if warnings != len(rows) - written:
+        shown = conn.exec_driver_sql("SHOW WARNINGS LIMIT 3").all()
+        raise StoreError(
+            messages.BATCH_REFUSED.format(
+                reasons="; ".join(f"{w[2]} (code {w[1]})" for w in shown if w[1] != DUPLICATE_KEY)
+            )
+        )
+    return written
+
+
 def tracking_upsert(conn: sa.Connection, text: str) -> Any:
     """Replace the one tracking row (id 1) in a single statement."""
     values = {"id": 1, "state": text, "updated_at": sa.func.now()}

@@ -187,7 +187,11 @@ def _fix(content: str, original: bool) -> str:
 
 
 def _fix_odds(cells: list[str], first: int) -> None:
-    """An empty price, or three zeros, mean no odds: the three cells become empty."""
+    """An empty price, or three zeros, mean no odds: the three cells become empty; only an
+    empty draw beside two prices stays (a 2-way market)."""
+    home, draw, away = cells[first : first + 3]
+    if draw == "" and home and away and float(home) > 0 and float(away) > 0:
+        return
     if not all(cell and float(cell) > 0 for cell in cells[first : first + 3]):
         cells[first : first + 3] = ["", "", ""]
 
