@@ -58,6 +58,24 @@ def test_the_tracker_keeps_opening_and_closing_two_way_odds_across_runs() -> Non
     assert match.odds == Odds1X2(1.7, None, 2.1)
 
 
+def test_a_draw_that_vanishes_before_kick_off_never_turns_the_match_two_way() -> None:
+    """A 3-way market whose draw disappears (suspended) keeps its last 3-way closing line."""
+    three = [{"G": 1, "T": 1, "C": 2.5}, {"G": 1, "T": 2, "C": 3.2}, {"G": 1, "T": 3, "C": 2.7}]
+    state = observe(TrackerState(), [parse_event(penalty_event("pre", E=three))], T0).state
+    state = observe(roundtrip(state), [parse_event(penalty_event("pre"))], T0 + 60).state
+    [match] = observe(roundtrip(state), [parse_event(penalty_event("fin"))], T0 + 900).to_save
+    assert match.opening_odds == match.odds == Odds1X2(2.5, 3.2, 2.7)
+    assert match.odds_at == match.opening_odds_at
+
+
+def test_two_way_odds_are_any_sport_whose_g1_lists_only_home_and_away(fixtures_dir) -> None:
+    """Volleyball, e-sports and cricket captures: the same 2-way shape gives both prices."""
+    from tests.unit.test_parse import by_id, parsed
+
+    events = by_id(parsed(fixtures_dir, "live_tr_5.json"))
+    assert events[600773394].odds == Odds1X2(1.315, None, 3.235)
+
+
 def test_usable_two_way_odds_need_both_sides_usable() -> None:
     assert usable_odds(TWO_WAY)
     assert not usable_odds(Odds1X2(1.001, None, 9.0))

@@ -15,8 +15,9 @@ polling interval, so most matches simply vanish. The tracker therefore remembers
   so a crash between the store write and the state save costs nothing); its id is then
   remembered ``keep_saved_s`` of feed time so it is not saved again while still listed.
 
-Odds: opening = first, closing = last 1X2 seen while pre-match (``SC.GS`` 128) with all three
-prices open; never from a live or finished snapshot, nor after one was seen. Time is the
+Odds: opening = first, closing = last 1X2 seen while pre-match (``SC.GS`` 128 or absent) with
+all its prices open (two for a 2-way market, docs/feed.md §9); never from a live or finished
+snapshot, nor after one was seen, and never a 2-way reading once a draw price was seen. Time is the
 ``now`` argument (unix seconds, the feed's clock); no function mutates the state it is given.
 The caller passes only successful polls to ``observe``: a failed poll must not make matches vanish.
 """
@@ -196,6 +197,16 @@ def _new_match(event: FeedEvent, now: int) -> TrackedMatch:
     )
 
 
+def _lost_draw(match: TrackedMatch, event: FeedEvent) -> bool:
+    """A draw price seen once and absent now has vanished (suspended): not a 2-way market."""
+    opening = match.opening_odds
+    return (
+        event.odds is not None
+        and event.odds.draw is None
+        and (opening is not None and opening.draw is not None)
+    )
+
+
 def _apply_snapshot(
     match: TrackedMatch, event: FeedEvent, now: int, odds_rows: list[OddsRow]
 ) -> None:
@@ -222,7 +233,12 @@ def _apply_snapshot(
         match.start_time = event.start_time
     if event.phase is Phase.PREMATCH:
         open_market = is_open_prematch(event.game_state)
-        if match.phase is Phase.PREMATCH and open_market and usable_odds(event.odds):
+        if (
+            match.phase is Phase.PREMATCH
+            and open_market
+            and usable_odds(event.odds)
+            and not _lost_draw(match, event)
+        ):
             if match.opening_odds is None:
                 match.opening_odds, match.opening_odds_at = event.odds, now
             match.odds, match.odds_at = event.odds, now
