@@ -1,0 +1,105 @@
+"""Opening and closing line per selection, and the main total, from a change-only timeline."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from oracxpred.core.closing import TotalLine, closing_line, main_total, opening_line
+from oracxpred.core.odds import diff
+from oracxpred.core.records import OddsRow, Phase, Price
+
+PRE, LIVE = Phase.PREMATCH, Phase.LIVE
+
+
+def row(at: int, g: int, t: int, p: float | None, c: float | None, **flags: object) -> OddsRow:
+    return OddsRow(
+        event_id=1,
+        observed_at=at,
+        server_time=None,
+        phase=flags.get("phase", PRE),  # type: ignore[arg-type]
+        group=g,
+        type=t,
+        param=p,
+        price=c,
+        blocked=bool(flags.get("blocked", False)),
+        central=bool(flags.get("central", False)),
+        removed=bool(flags.get("removed", False)),
+    )
+
+
+def test_opening_is_the_first_and_closing_the_last_usable_prematch_price() -> None:
+    rows = [
+        row(20, 1, 1, None, 1.9),
+        row(10, 1, 1, None, 2.0),  # storage order is not time order
+        row(30, 1, 1, None, 1.8, blocked=True),  # blocked: not a price
+        row(40, 1, 1, None, 1.001),  # the in-play "decided" mark
+        row(50, 1, 1, None, 1.5, phase=LIVE),  # in play never closes the line
+        row(60, 1, 1, None, 1.7, removed=True),
+    ]
+    assert opening_line(rows)[(1, 1, None)].price == 2.0
+    assert closing_line(rows)[(1, 1, None)].price == 1.9
+
+
+def test_a_selection_never_usable_before_kick_off_has_no_line() -> None:
+    rows = [row(10, 17, 9, 2.5, None, blocked=True), row(20, 17, 9, 2.5, 1.8, phase=LIVE)]
+    assert opening_line(rows) == closing_line(rows) == {}
+
+
+def test_the_central_total_line_is_the_main_one() -> None:
+    line = closing_line(
+        [
+            row(10, 17, 9, 2.5, 1.9),
+            row(10, 17, 10, 2.5, 1.9),
+            row(10, 17, 9, 3.5, 2.6, central=True),
+            row(10, 17, 10, 3.5, 1.5),
+        ]
+    )
+    assert main_total(line) == TotalLine(3.5, 2.6, 1.5)
+
+
+def test_without_a_flag_the_balanced_line_is_main_and_the_lower_on_a_tie() -> None:
+    rows = [
+        row(10, 17, 9, 4.5, 2.9),
+        row(10, 17, 10, 4.5, 1.4),
+        row(10, 17, 9, 3.5, 1.9),
+        row(10, 17, 10, 3.5, 1.9),
+        row(10, 17, 9, 2.5, 1.9),
+        row(10, 17, 10, 2.5, 1.9),
+    ]
+    assert main_total(closing_line(rows)) == TotalLine(2.5, 1.9, 1.9)
+
+
+def test_no_main_total_without_both_sides_of_a_line() -> None:
+    lonely = {
+        (17, 9, 2.5): row(10, 17, 9, 2.5, 1.9),  # no under
+        (17, 9, None): row(10, 17, 9, None, 1.9),  # no line
+        (15, 11, 1.5): row(10, 15, 11, 1.5, 1.9),  # a team total, not the match total
+        (17, 9, 3.5): row(10, 17, 9, 3.5, None),  # priceless over (a hand-made line)
+        (17, 10, 3.5): row(10, 17, 10, 3.5, 1.9),
+    }
+    assert main_total(lonely) is None
+    assert main_total({}) is None
+
+
+prices = st.lists(
+    st.tuples(st.sampled_from([1.5, 1.9, 2.4]), st.booleans()), min_size=1, max_size=12
+)
+
+
+@given(prices, st.integers(min_value=0, max_value=12))
+def test_the_closing_of_a_timeline_is_the_last_usable_prematch_poll(polls, kick_off) -> None:
+    """The change-only rows give the same closing price as looking at every poll (the phase
+    only moves forward: pre-match polls, then in play)."""
+    last: tuple[Price, ...] = ()
+    rows: list[OddsRow] = []
+    expected = None
+    for at, (price, blocked) in enumerate(polls):
+        phase = PRE if at < kick_off else LIVE
+        now = (Price(1, 1, None, price, blocked, False),)
+        rows.extend(diff(1, last, now, observed_at=at, server_time=None, phase=phase))
+        last = now
+        if phase is PRE and not blocked:
+            expected = price
+    closing = closing_line(rows).get((1, 1, None))
+    assert (closing.price if closing else None) == expected
