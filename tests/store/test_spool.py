@@ -292,3 +292,32 @@ def test_tracking_stamp_is_given_only_while_the_primary_holds_the_state(
         again = store.save_tracking({"cycle": 4})
         assert again is not None
         assert store.tracking_stamp() == again
+
+
+def odds_row(event_id: int, at: int, price: float):
+    from oracxpred.core.records import OddsRow, Phase
+
+    return OddsRow(event_id, at, None, Phase.PREMATCH, 1, 1, None, price, False, False, False)
+
+
+def test_odds_of_an_outage_are_spooled_and_moved_to_the_database(
+    postgresql_url: str, proxy: TcpProxy, tmp_path: Path
+) -> None:
+    """The timeline of the polls made while the database was down is not lost: it waits in
+    the spool's odds file and reaches the database with the matches, once, in one replay."""
+    proxy.restore()
+    with spooling(proxied(postgresql_url, proxy), tmp_path) as store:
+        assert store.save_odds([odds_row(1, 100, 1.9)]) == 1
+        proxy.cut()
+        store.load_tracking()  # notices the outage
+        assert store.save_odds([odds_row(1, 160, 1.8), odds_row(2, 160, 2.2)]) == 2
+        assert store.degraded
+        assert [r.observed_at for r in store.spool.iter_odds()] == [160, 160]
+
+        proxy.restore()
+        store.save_odds([odds_row(1, 220, 1.7)])  # odds only: the replay still runs
+        assert store.pending_spool_rows() == 0
+        assert not (tmp_path / "matches.spool.odds.csv").exists()
+    with SqlStore(postgresql_url, migrate=False) as direct:
+        stored = sorted((r.event_id, r.observed_at, r.price) for r in direct.iter_odds())
+    assert stored == [(1, 100, 1.9), (1, 160, 1.8), (1, 220, 1.7), (2, 160, 2.2)]

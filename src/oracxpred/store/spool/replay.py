@@ -2,19 +2,21 @@
 
 Matches go first, in chunks, each an idempotent ``save_matches``: replaying a chunk twice
 (after a crash, before the spool was emptied) only yields duplicates. Once every spooled match
-is confirmed, the tracking state and the heartbeats follow, and only then is the spool emptied,
-heartbeats first: they are the one part whose replay is not idempotent.
+is confirmed, the odds timeline (idempotent too), the tracking state and the heartbeats follow,
+and only then is the spool emptied, heartbeats first: they are the one part whose replay is not
+idempotent.
 """
 
 from __future__ import annotations
 
 from collections.abc import Generator
-from itertools import islice
+from itertools import chain, islice
 
 from oracxpred.store.base import Store
 from oracxpred.store.spool.mirror import TrackingMirror
 
 ALL_HEARTBEATS = 1_000_000
+ODDS_CHUNK = 5_000
 
 
 def check_spool(spool: Store) -> None:
@@ -72,8 +74,20 @@ def _drain(primary: Store, spool: Store) -> Store:
     state = spool.load_tracking()
     beats = spool.recent_heartbeats(limit=ALL_HEARTBEATS)
     rejected = spool.recent_rejections(limit=ALL_HEARTBEATS)  # the quarantine moves along
-    if state is None and not beats and not rejected and spool.count_matches() == 0:
+    odds = spool.iter_odds()
+    first_odds = next(odds, None)
+    if (
+        state is None
+        and not beats
+        and not rejected
+        and first_odds is None
+        and spool.count_matches() == 0
+    ):
         return spool
+    if first_odds is not None:  # the odds timeline of the outage (idempotent: safe to repeat)
+        rows = chain((first_odds,), odds)
+        while batch := list(islice(rows, ODDS_CHUNK)):
+            primary.save_odds(batch)
     if state is not None:
         primary.save_tracking(state)
     for beat in reversed(beats):

@@ -8,6 +8,7 @@ A wrapper, not a backend, so the outage logic exists once. Rules:
 * after a fresh batch reached the primary, the spool is replayed into it in chunks of
   ``REPLAY_CHUNK``, at most ``REPLAY_BUDGET`` rows per call: the fresh batch never waits
   behind a replay, and a long spool drains over a few cycles;
+* the odds timeline takes the same road (spooled, then moved with the matches);
 * the spool is emptied only after the primary confirmed every spooled row; a crash at any
   point leaves the spool intact and the next replay is idempotent (``save_matches``);
 * tracking state: while the spool holds one it is the newest (it is only written there while
@@ -174,10 +175,13 @@ class SpoolingStore(DelegatingStore):
             return report
 
     def save_odds(self, rows: Sequence[OddsRow]) -> int:
-        """Odds go to the primary only: during an outage they are NOT spooled yet (the rows
-        of those polls are lost; the matches and the tracker state are not)."""
+        """Like matches: to the spool during an outage, moved to the primary with the rest."""
         with self._lock:
-            return int(self._call(lambda: self.primary.save_odds(rows), lambda: 0))
+            added = self._call(
+                lambda: self.primary.save_odds(rows), lambda: self.spool.save_odds(rows)
+            )
+            self._replay_after_write()
+            return added
 
     def _replay_after_write(self) -> None:
         """A replay problem never fails the write that triggered it (already safe)."""
