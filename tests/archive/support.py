@@ -51,3 +51,70 @@ def replay_into(roots: list[Path], settings: Settings) -> tuple[ReplaySummary, l
     finally:
         store.close()
     return summary, notes
+
+
+def stored_odds(settings: Settings) -> list[tuple]:
+    """The stored odds timeline, in a backend-independent order."""
+    store = open_store(settings.with_(archive=False))
+    try:
+        rows = list(store.iter_odds())
+    finally:
+        store.close()
+    return sorted(
+        (r.event_id, r.group, r.type, -1e9 if r.param is None else r.param, r.observed_at, r)
+        for r in rows
+    )
+
+
+def served_reduction(roots: list[Path]) -> dict[tuple, list[tuple]]:
+    """An independent change-only reduction of exactly the feed answers received (the
+    archive): per event and selection, the successive distinct states ``(price, blocked,
+    central, removed)``, from the event's first successful poll to its first finished one.
+    An event that is first seen finished (no pre-match or live poll) has no timeline."""
+    from oracxpred.core.parse import parse_feed
+    from oracxpred.core.records import Phase
+    from oracxpred.errors import FeedFormatError
+
+    notes: list[Note] = []
+    states: dict[tuple, list[tuple]] = {}
+    last: dict[int, dict[tuple, tuple]] = {}
+    done: set[int] = set()
+    for record in merged(roots, notes):
+        body = record.body_bytes()
+        if record.kind != "feed" or record.error is not None or body is None:
+            continue
+        try:
+            events = parse_feed(body).events
+        except FeedFormatError:
+            continue  # a failed poll: no event vanished
+        for event in events:
+            if event.event_id in done:
+                continue
+            if event.event_id not in last and event.phase is Phase.FINISHED:
+                done.add(event.event_id)
+                continue
+            before = last.setdefault(event.event_id, {})
+            now = {p.key: (p.price, p.blocked, p.central, False) for p in event.prices}
+            for key, state in now.items():
+                if before.get(key) != state:
+                    states.setdefault((event.event_id, *key), []).append(state)
+            for key in before.keys() - now.keys():
+                price, blocked, central, _ = before[key]
+                states.setdefault((event.event_id, *key), []).append(
+                    (price, blocked, central, True)
+                )
+            last[event.event_id] = now
+            if event.phase is Phase.FINISHED:
+                done.add(event.event_id)
+    assert notes == []
+    return states
+
+
+def timeline_states(rows: list[tuple]) -> dict[tuple, list[tuple]]:
+    """The stored timeline in the shape of ``served_reduction``."""
+    states: dict[tuple, list[tuple]] = {}
+    for *_, r in rows:
+        states.setdefault((r.event_id, r.group, r.type, r.param), []).append(
+            (r.price, r.blocked, r.central, r.removed)
+        )
+    return states

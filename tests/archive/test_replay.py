@@ -9,7 +9,15 @@ import pytest
 
 from oracxpred.archive.reader import stats
 from oracxpred.simulator.server import start_simulator
-from tests.archive.support import live_run, live_settings, replay_into, stored
+from tests.archive.support import (
+    live_run,
+    live_settings,
+    replay_into,
+    served_reduction,
+    stored,
+    stored_odds,
+    timeline_states,
+)
 from tests.service.support import mariadb_database, postgres_database
 
 
@@ -58,6 +66,7 @@ def test_replay_rebuilds_the_live_store_row_for_row(tmp_path, backend):
         settings = live_settings(sim, tmp_path, database_url=url)
         run_stats, check = live_run(sim, settings, polls=90, fault_rate=0.1, seed=3)
         live = stored(settings)
+        live_odds = stored_odds(settings)
     assert run_stats.failed > 0, "the run must include failed cycles"
     recorded = stats([settings.archive_path])
     assert recorded.results > 0, "vanished matches must have been asked of the results service"
@@ -69,12 +78,20 @@ def test_replay_rebuilds_the_live_store_row_for_row(tmp_path, backend):
         )
         summary, notes = replay_into([settings.archive_path], target)
         replayed = stored(target)
+        replayed_odds = stored_odds(target)
     assert notes == []
     assert summary.mismatches == 0
     assert summary.skipped_records == 0
     assert summary.failed_cycles == run_stats.failed
     assert replayed == live
     assert {m.finish_source for m in live} >= {m.finish_source for m in replayed}
+    # The odds timeline: exactly the change-only reduction of the answers served, and the
+    # replay rebuilds it row for row.
+    assert live_odds, "the run must have stored an odds timeline"
+    assert timeline_states(live_odds) == served_reduction([settings.archive_path])
+    assert replayed_odds == live_odds
+    assert any(r.removed for *_, r in live_odds)
+    assert {r.phase.value for *_, r in live_odds} >= {"prematch", "live"}
 
 
 def test_two_archives_are_merged_by_time(tmp_path):

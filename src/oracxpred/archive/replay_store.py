@@ -3,8 +3,10 @@
 A replay runs thousands of cycles in seconds. Saving the tracker state after each of them and
 appending a heartbeat for each (every one an fsync or a transaction) would cost more than the
 cycles themselves, and those heartbeats would describe cycles no collector ran: the state is
-kept in memory and written once at the end, heartbeats are not written. A replay that stops
-half-way is simply run again (saved matches come back as duplicates).
+kept in memory and written once at the end, heartbeats are not written. The odds timeline is
+written in batches of ``ODDS_BATCH`` rows (and at the end): every row is in the target once
+``flush`` returns. A replay that stops half-way is simply run again (saved matches and odds rows
+come back as duplicates, which the target ignores).
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from oracxpred.core.records import FinishedMatch
+from oracxpred.core.records import FinishedMatch, OddsRow
 from oracxpred.store.base import Heartbeat, SaveReport, Store, StoreInfo
+
+ODDS_BATCH = 20_000
 
 
 class ReplayStore(Store):
@@ -22,9 +26,26 @@ class ReplayStore(Store):
         self.backend = inner.backend
         self._state: dict[str, Any] | None = None
         self._stamp = 0
+        self._odds: list[OddsRow] = []
 
     def save_matches(self, matches: Sequence[FinishedMatch]) -> SaveReport:
         return self.inner.save_matches(matches)
+
+    def save_odds(self, rows: Sequence[OddsRow]) -> int:
+        """Buffered (see the module docstring); the count is of rows handed over."""
+        self._odds.extend(rows)
+        if len(self._odds) >= ODDS_BATCH:
+            self._flush_odds()
+        return len(rows)
+
+    def iter_odds(self, event_id: int | None = None) -> Iterator[OddsRow]:
+        self._flush_odds()
+        return self.inner.iter_odds(event_id)
+
+    def _flush_odds(self) -> None:
+        if self._odds:
+            self.inner.save_odds(self._odds)
+            self._odds = []
 
     def save_tracking(self, state: dict[str, Any]) -> object | None:
         self._state = state
@@ -41,7 +62,8 @@ class ReplayStore(Store):
         """Not written: see the module docstring."""
 
     def flush(self) -> None:
-        """Write the tracker state of the last replayed cycle to the target."""
+        """Write the buffered odds, then the tracker state of the last replayed cycle."""
+        self._flush_odds()
         if self._state is not None:
             self.inner.save_tracking(self._state)
 
