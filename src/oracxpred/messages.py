@@ -241,6 +241,11 @@ REJECTED_SUMMARY = (
     "{count} événement(s) du flux rejeté(s) sur {total} dans ce cycle, gardé(s) en quarantaine "
     "(oracxpred rejected) : si cela dure, le format du flux a peut-être changé"
 )
+ODDS_REJECTED = (
+    "{count} sélection(s) de cotes refusée(s) dans ce cycle, non enregistrée(s) "
+    "(événement {event_id} : {reason})"
+)
+ODDS_REJECTED_ONE = "Événement {event_id} : sélection de cote refusée : {reason}"
 QUARANTINE_FAILED = "Quarantaine des événements rejetés non enregistrée : {reason}"
 INVALID_MATCH = "Match {event_id} ({team1} vs {team2}) non enregistré : {reason}"
 NEVER_REACHED = (

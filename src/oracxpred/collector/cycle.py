@@ -15,7 +15,13 @@ from datetime import UTC, datetime
 
 from oracxpred import messages
 from oracxpred.archive.writer import writer_for
-from oracxpred.collector.events import log_decisions, log_saves, quarantine, valid_matches
+from oracxpred.collector.events import (
+    log_decisions,
+    log_saves,
+    quarantine,
+    refused_odds,
+    valid_matches,
+)
 from oracxpred.collector.outage import report_long_outage, report_never_reached
 from oracxpred.config import Settings
 from oracxpred.core.parse import parse_feed
@@ -46,6 +52,7 @@ class CycleReport:
     duplicates: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     events: int = 0  # in the feed answer, rejected ones included
+    odds_rejected: int = 0  # hostile selections refused by ``core/odds.py`` (not stored)
     tracked: int = 0
     pending: int = 0
     resolved: int = 0
@@ -170,6 +177,7 @@ class Collector:
         report.rejected = list(parsed.rejections)
         report.events = len(parsed.events) + len(parsed.rejections)
         quarantine(self.store, report.rejected, report.events, report.started_at)
+        report.odds_rejected = refused_odds(parsed.events)
         observation = observe(state, parsed.events, now)
         state = observation.state
         verbose = log.isEnabledFor(logging.DEBUG)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from oracxpred import messages
-from oracxpred.core.records import FinishedMatch, Rejection
+from oracxpred.core.records import FeedEvent, FinishedMatch, Rejection
 from oracxpred.core.tracker import Decision, TrackerState, confirm_saved
 from oracxpred.core.validate import match_problem
 from oracxpred.errors import CollectorError
@@ -35,6 +35,21 @@ def quarantine(store: Store, rejected: Sequence[Rejection], total: int, at: date
         store.quarantine_events(quarantined(rejected, at))
     except CollectorError as exc:
         log.warning(messages.QUARANTINE_FAILED.format(reason=exc))
+
+
+def refused_odds(events: Iterable[FeedEvent]) -> int:
+    """Hostile selections (huge ``P``, NaN, strings) are never stored: one WARNING a cycle
+    with the first reason, each one in DEBUG; returns how many."""
+    refused = [(e.event_id, reason) for e in events for reason in e.odds_rejected]
+    if not refused:
+        return 0
+    for event_id, reason in refused:
+        log.debug(messages.ODDS_REJECTED_ONE.format(event_id=event_id, reason=escape(reason)))
+    event_id, reason = refused[0]
+    log.warning(
+        messages.ODDS_REJECTED.format(count=len(refused), event_id=event_id, reason=escape(reason))
+    )
+    return len(refused)
 
 
 def valid_matches(
