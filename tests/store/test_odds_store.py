@@ -60,3 +60,61 @@ def test_a_torn_last_odds_line_is_moved_aside(tmp_path) -> None:
     assert CsvStore(tmp_path / "matches.csv").save_odds(rows) == 2
     assert tuple(CsvStore(tmp_path / "matches.csv").iter_odds()) == rows
     assert list(tmp_path.glob("odds.csv.torn-*"))
+
+
+def day(event_base: int, start: int, polls: int) -> list[OddsRow]:
+    """A day of polls: each poll, every event's price moves (one row per event and poll)."""
+    rows: list[OddsRow] = []
+    for i in range(polls):
+        for event_id in range(event_base, event_base + 50):
+            price = 1.5 + (i % 7) / 10
+            rows.append(
+                OddsRow(event_id, start + 60 * i, None, Phase.PREMATCH, 1, 1, None, price, *FLAGS)
+            )
+    return rows
+
+
+FLAGS = (False, False, False)
+
+
+def test_csv_replays_of_old_days_into_a_big_file_add_nothing(tmp_path) -> None:
+    """Days replayed out of order into a file far larger than any tail, by fresh processes
+    each time (the side file says only the latest poll): never a duplicate row."""
+    first, second = day(1000, T0, 400), day(2000, T0 + 86_400, 400)
+    path = tmp_path / "matches.csv"
+    assert CsvStore(path).save_odds(second) == len(second)
+    assert CsvStore(path).save_odds(first) == len(first)  # an older day, never stored yet
+    assert (tmp_path / "odds.csv").stat().st_size > 2_000_000
+    for rows in (second, first, second):
+        store = CsvStore(path)
+        for i in range(0, len(rows), 500):  # replayed poll by poll batches
+            assert store.save_odds(rows[i : i + 500]) == 0
+    assert len(list(CsvStore(path).iter_odds())) == len(first) + len(second)
+
+
+def test_csv_latest_poll_side_file_lost_or_stale_is_rebuilt(tmp_path) -> None:
+    path = tmp_path / "matches.csv"
+    rows = day(1000, T0, 3)
+    CsvStore(path).save_odds(rows[:100])
+    side = tmp_path / "odds.csv.max"
+    assert side.read_text().split()[1] == str(T0 + 60)
+    side.unlink()  # lost
+    assert CsvStore(path).save_odds(rows[:100]) == 0
+    side.write_text("99999999 1\n")  # covers more than the file: ignored
+    assert CsvStore(path).save_odds(rows) == 50
+    side.write_text("not numbers")
+    assert CsvStore(path).save_odds(rows) == 0
+    assert len(list(CsvStore(path).iter_odds())) == 150
+
+
+def test_csv_two_processes_appending_in_turn_stay_idempotent(tmp_path) -> None:
+    """A daemon and a one-shot run share the file: each reads what the other appended."""
+    path = tmp_path / "matches.csv"
+    a, b = CsvStore(path), CsvStore(path)
+    rows = day(1000, T0, 4)
+    assert a.save_odds(rows[:50]) == 50
+    assert b.save_odds(rows[:100]) == 50
+    assert a.save_odds(rows[:150]) == 50
+    assert a.save_odds(rows[50:100]) == 0  # an older poll: a's full read knows b's rows
+    assert b.save_odds(rows) == 50
+    assert len(list(CsvStore(path).iter_odds())) == 200

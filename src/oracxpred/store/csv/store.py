@@ -339,7 +339,8 @@ class CsvStore(Store):
     def emptied(self) -> CsvStore:
         """Delete the data file and its side files; a fresh store on the same path."""
         self.close()
-        side = (self.heartbeat_path, self.rejected_path, self.tracking_path, self.odds_path)
+        side = [self.heartbeat_path, self.rejected_path, self.tracking_path]
+        side += [self.odds_path, self._odds.max_path]
         for path in (*side, self.path):
             try:
                 path.unlink(missing_ok=True)
