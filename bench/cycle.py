@@ -12,8 +12,17 @@ One ``Collector`` runs all the cycles of a case, as in the daemon: its tracker s
 memory and is reloaded only when the store's stamp changed (the breakdown prints what a
 reload costs: a one-shot run pays it on each start).
 
+The odds timeline (issue 14) is measured three ways: the same cycles with the timeline off
+(``core.parse`` reads no selection, so the tracker diffs nothing and no odds row is written; the
+envelope still decodes ``AE``: a small bias against the timeline), a CSV store whose
+``odds.csv`` holds 10k then 1M rows (``odds_table_ratio``), and one simulated day of a 40-event
+feed at one poll a minute, rows written against the full grid (every selection of every poll).
+
 RESULT: ``m_ratio`` = median cost at the largest M / at M=10k (E=1,000, CSV); ``vs_naive`` =
-naive / ours at E=1,000 and the largest M (CSV); ``e1000_ms`` the cost at E=1,000, largest M.
+naive / ours at E=1,000 and the largest M (CSV); ``e1000_ms`` the cost at E=1,000, largest M;
+``timeline_ratio`` = cost with / without the timeline (E=1,000, largest M, CSV);
+``odds_table_ratio`` = cost with 1M odds rows stored / with 10k (E=1,000);
+``odds_rows_per_day`` and ``full_grid_per_day`` for the 40-event feed.
 """
 
 from __future__ import annotations
@@ -143,6 +152,79 @@ def breakdown(series: FeedSeries) -> list[list[object]]:
     return rows
 
 
+class NoTimeline:
+    """The cycle as before issue 14: ``core.parse`` reads the 1X2 only, no other selection."""
+
+    def __enter__(self) -> None:
+        import oracxpred.core.parse as parse
+        from oracxpred.core import odds
+        from oracxpred.core.envelope import FastSelection
+        from oracxpred.core.finish import odds_1x2
+
+        empty = odds.Selections((), ())
+        fast_odds = odds._fast_odds
+
+        def markets_of(raw: dict[str, object]) -> tuple[odds.Selections, object]:
+            markets = raw.get("E")
+            if isinstance(markets, list) and markets and type(markets[0]) is FastSelection:
+                return empty, fast_odds(markets)
+            return empty, odds_1x2(markets)
+
+        self._saved = parse.__dict__["markets_of"]
+        setattr(parse, "markets_of", markets_of)  # noqa: B010 (a module global, on purpose)
+
+    def __exit__(self, *exc: object) -> None:
+        import oracxpred.core.parse as parse
+
+        setattr(parse, "markets_of", self._saved)  # noqa: B010
+
+
+def write_synthetic_odds(path: Path, rows: int, before: int) -> None:
+    """``rows`` timeline rows of past events, all polls before ``before`` (unix seconds)."""
+    import csv
+
+    from oracxpred.core.records import OddsRow, Phase
+    from oracxpred.store.odds_rows import ODDS_COLUMNS, row_cells
+
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(ODDS_COLUMNS)
+        for n in range(rows):
+            at = before - 86_400 * 30 + (n // 400) * 60
+            row = OddsRow(
+                5_000_000 + n // 16,
+                at,
+                at,
+                Phase.PREMATCH,
+                1,
+                1 + n % 3,
+                None,
+                1.5 + (n % 13) / 10,
+                False,
+                False,
+                False,
+            )
+            writer.writerow(row_cells(row))
+
+
+def odds_per_day(polls: int) -> tuple[int, int, int]:
+    """Rows the timeline writes for a 40-event feed over ``polls`` minutes, the full grid
+    (selections of every poll), and the polls run (parse + track only)."""
+    from oracxpred.core.parse import parse_feed
+    from oracxpred.core.tracker import TrackerState, confirm_saved, observe
+
+    series = FeedSeries(40, polls)
+    state = TrackerState()
+    rows = grid = 0
+    for body, t in zip(series.bodies, series.times, strict=True):
+        events = parse_feed(body).events
+        grid += sum(len(e.prices) for e in events)
+        observation = observe(state, events, t)
+        rows += len(observation.odds_rows)
+        state = confirm_saved(observation.state, [m.event_id for m in observation.to_save], t)
+    return rows, grid, polls
+
+
 def reset_pg(url: str, rows: int) -> None:
     import psycopg
 
@@ -163,9 +245,11 @@ def main() -> int:
     if args.quick:
         sizes_e, sizes_m, naive_polls = (40, 1000), (10_000, 50_000), 1
         plan = {40: (2, 4), 1000: (2, 4)}
+        odds_sizes, day_polls = (10_000, 200_000), 180
     else:
         sizes_e, sizes_m, naive_polls = (40, 1000, 10_000), (10_000, 100_000, 1_000_000), 2
         plan = {40: (3, 10), 1000: (3, 10), 10_000: (2, 5)}  # (warm-up, timed) cycles
+        odds_sizes, day_polls = (10_000, 1_000_000), 1440
     backends = ["csv"] if args.no_pg or pg_version() is None else ["csv", "postgresql"]
     setup_logging(stream=cast(TextIO, _Null()))  # the real log lines are formatted, then dropped
     print_machine()
@@ -195,6 +279,21 @@ def main() -> int:
                 settings = Settings(feed_url=UNUSED_URL, csv_path=work / "matches.csv")
                 results["csv", m, e] = run_ours(settings, series[e], plan[e][0])
                 shutil.rmtree(work)
+                if e == 1000 and m == max(sizes_m):
+                    work.mkdir()
+                    shutil.copyfile(base, work / "matches.csv")
+                    with NoTimeline():
+                        results["csv-sans-cotes", m, e] = run_ours(settings, series[e], plan[e][0])
+                    shutil.rmtree(work)
+                if e == 1000 and m == min(sizes_m):
+                    for odds_rows in odds_sizes:
+                        work.mkdir()
+                        shutil.copyfile(base, work / "matches.csv")
+                        write_synthetic_odds(work / "odds.csv", odds_rows, series[e].times[0])
+                        results[f"csv+{odds_rows:,} cotes", m, e] = run_ours(
+                            settings, series[e], plan[e][0]
+                        )
+                        shutil.rmtree(work)
                 if e * m <= 1_000 * 1_000_000:  # the naive cost is O(E x M): bounded here
                     copy = root / "naive.csv"
                     shutil.copyfile(base, copy)
@@ -238,7 +337,29 @@ def main() -> int:
     ours = results["csv", top, 1000]["cpu_ms"]
     m_ratio = ours / results["csv", 10_000, 1000]["cpu_ms"]
     vs_naive = naive[top, 1000] / ours
-    print(result_line(m_ratio=m_ratio, vs_naive=vs_naive, e1000_ms=ours, largest_m=top))
+    timeline_ratio = ours / results["csv-sans-cotes", top, 1000]["cpu_ms"]
+    small, big = (results[f"csv+{n:,} cotes", min(sizes_m), 1000]["cpu_ms"] for n in odds_sizes)
+    rows_day, grid_day, polls_day = odds_per_day(day_polls)
+    scale = 1440 / polls_day
+    print()
+    print(
+        f"Historique des cotes, flux de 40 événements, {polls_day} polls d'une minute : "
+        f"{rows_day:,} lignes écrites pour {grid_day:,} sélections observées "
+        f"({100 * rows_day / max(1, grid_day):.1f} % de la grille complète)"
+    )
+    print(
+        result_line(
+            m_ratio=m_ratio,
+            vs_naive=vs_naive,
+            e1000_ms=ours,
+            largest_m=top,
+            timeline_ratio=timeline_ratio,
+            odds_table_ratio=big / small,
+            odds_table_rows=max(odds_sizes),
+            odds_rows_per_day=round(rows_day * scale),
+            full_grid_per_day=round(grid_day * scale),
+        )
+    )
     return 0
 
 

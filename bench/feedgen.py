@@ -70,6 +70,9 @@ class FeedSeries:
 class MemoryFeed:
     """Duck-typed ``FeedClient``: poll ``i`` answers ``series.bodies[i]`` at ``series.times[i]``."""
 
+    feed_url = "http://127.0.0.1:9/service-api/LiveFeed/Get1x2_VZip?sports=85&count=40"
+    """Never contacted: the cycle only reads its host (heartbeat, mirrors)."""
+
     def __init__(self, series: FeedSeries) -> None:
         self.series = series
         self.index = 0

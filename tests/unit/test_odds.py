@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec import to_builtins
 
 from oracxpred.core.odds import MAX_PARAM, MAX_PRICE, diff, read_price, read_selections
 from oracxpred.core.parse import parse_feed
 from oracxpred.core.records import OddsRow, Phase, Price
-from oracxpred.core.state_codec import state_from_dict, state_to_dict
+from oracxpred.core.state_codec import dumps_state, loads_state, state_from_dict, state_to_dict
 from oracxpred.core.tracker import TrackerState, confirm_saved, observe
 from tests.unit.tracker_support import T0, event, roundtrip
 
@@ -46,11 +47,11 @@ def test_e_and_ae_are_read_and_a_selection_listed_in_both_is_one() -> None:
         "AE": [{"G": 17, "ME": [sel(17, 9, 1.8, 2.5, CE=1), sel(17, 9, 1.5, 1.5)]}, {"G": 2}],
     }
     result = read_selections(raw)
-    assert result.prices == (
+    assert result.prices == (  # in the order read: E, then AE
         price(1, 1, 2.1),
         price(1, 3, 3.4),
-        price(17, 9, 1.5, 1.5),
         price(17, 9, 1.8, 2.5, central=True),
+        price(17, 9, 1.5, 1.5),
     )
     assert result.rejected == ("bloc AE sans liste ME ({'G': 2})",)
 
@@ -133,13 +134,13 @@ def test_any_entry_is_read_or_refused_and_what_is_read_is_bounded(entries: list)
         assert p.param is None or abs(p.param) <= MAX_PARAM
     assert len({p.key for p in result.prices}) == len(result.prices)
     assert all(r for r in result.rejected)
-    json.dumps(state_to_dict(_state_with(result.prices)), allow_nan=False)
+    json.dumps(to_builtins(state_to_dict(_state_with(result.prices))), allow_nan=False)
 
 
 def _state_with(prices: tuple[Price, ...]) -> TrackerState:
     state = observe(TrackerState(), [event(1)], T0).state
     state.matches[1].prices = prices
-    assert state_from_dict(json.loads(json.dumps(state_to_dict(state)))) == state
+    assert state_from_dict(loads_state(dumps_state(state_to_dict(state)))) == state
     return state
 
 

@@ -42,7 +42,7 @@ ALLOWED_STDLIB = frozenset(
         "unicodedata",
     }
 )
-ALLOWED_THIRD_PARTY = frozenset({"msgspec"})  # JSON decoding only (core/parse.py)
+ALLOWED_THIRD_PARTY = frozenset({"msgspec"})  # JSON decoding, fast records (core/records.py)
 ALLOWED_PROJECT = ("oracxpred.core", "oracxpred.errors", "oracxpred.defaults")
 FORBIDDEN_BUILTINS = frozenset(
     {"open", "print", "input", "exec", "eval", "compile", "__import__", "breakpoint"}

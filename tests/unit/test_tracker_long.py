@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec import to_builtins
 
 from oracxpred.core.finish import SETTLED_PRICE, outcome_of
 from oracxpred.core.records import FeedEvent, FinishSource, Odds1X2, Phase, Score
@@ -84,7 +85,7 @@ def test_state_stays_bounded_over_ten_thousand_cycles():
         assert len(driver.state.matches) <= 80
         assert len(driver.state.saved) <= 3 * 48 * 6 + 3
         if cycle % 500 == 0:
-            assert len(json.dumps(state_to_dict(driver.state))) <= 120_000
+            assert len(json.dumps(to_builtins(state_to_dict(driver.state)))) <= 120_000
     assert driver.saved_twice == []
     over = [m for m in played.values() if m.start + 700 + SIX_HOURS + 3600 < now]
     unresolved = {u.event_id for u in driver.unresolved}

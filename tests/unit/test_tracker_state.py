@@ -8,10 +8,17 @@ import json
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec import to_builtins
 
 from oracxpred.core.records import FinishSource, Phase
 from oracxpred.core.state import TrackedMatch
-from oracxpred.core.state_codec import STATE_VERSION, state_from_dict, state_to_dict
+from oracxpred.core.state_codec import (
+    STATE_VERSION,
+    dumps_state,
+    loads_state,
+    state_from_dict,
+    state_to_dict,
+)
 from oracxpred.core.tracker import TrackerState, apply_results, confirm_saved, observe
 from tests.unit.tracker_support import T0, ResultsService, event
 
@@ -45,7 +52,7 @@ def test_state_survives_a_json_round_trip():
     assert kinds[5] == (Phase.FINISHED, FinishSource.FEED, False)
     assert kinds[3][2]
     assert state.matches[1].odds != state.matches[1].opening_odds
-    text = json.dumps(state_to_dict(state), allow_nan=False)
+    text = json.dumps(to_builtins(state_to_dict(state)), allow_nan=False)
     assert state_from_dict(json.loads(text)) == state
     assert json.loads(text)["version"] == STATE_VERSION
 
@@ -56,7 +63,7 @@ def test_empty_state_round_trips():
 
 def test_restored_state_behaves_like_the_original():
     state = busy_state()
-    restored = state_from_dict(json.loads(json.dumps(state_to_dict(state))))
+    restored = state_from_dict(loads_state(dumps_state(state_to_dict(state))))
     polls = [event(1, Phase.FINISHED, score=(0, 1))]
     assert observe(restored, polls, T0 + 180) == observe(state, polls, T0 + 180)
 

@@ -5,7 +5,6 @@ events without ``GS`` ("Paris d'avant-match") give odds too."""
 from __future__ import annotations
 
 import dataclasses
-import json
 
 import pytest
 
@@ -13,7 +12,7 @@ from oracxpred.core.cells import match_to_row, row_to_match
 from oracxpred.core.finish import usable_odds
 from oracxpred.core.parse import parse_event
 from oracxpred.core.records import Odds1X2, Phase
-from oracxpred.core.state_codec import state_from_dict, state_to_dict
+from oracxpred.core.state_codec import dumps_state, loads_state, state_from_dict, state_to_dict
 from oracxpred.core.tracker import TrackerState, observe
 from oracxpred.core.validate import match_problem
 from oracxpred.store.querying import compute_league_stats, implied_probabilities
@@ -83,7 +82,7 @@ def test_usable_two_way_odds_need_both_sides_usable() -> None:
 
 def test_a_state_with_two_way_odds_round_trips_and_a_bad_draw_is_refused() -> None:
     state = observe(TrackerState(), [parse_event(penalty_event("pre"))], T0).state
-    raw = json.loads(json.dumps(state_to_dict(state)))
+    raw = loads_state(dumps_state(state_to_dict(state)))
     assert raw["matches"][0]["odds"] == [1.8, None, 1.95]
     assert state_from_dict(raw) == state
     raw["matches"][0]["odds"] = [1.8, "x", 1.95]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 from oracxpred.core.records import FeedEvent, FinishedMatch, Odds1X2, Phase, ResultItem, Score
-from oracxpred.core.state_codec import state_from_dict, state_to_dict
+from oracxpred.core.state_codec import dumps_state, loads_state, state_from_dict, state_to_dict
 from oracxpred.core.tracker import (
     PendingQuery,
     TrackerState,
@@ -61,7 +60,7 @@ def event(
 
 def roundtrip(state: TrackerState) -> TrackerState:
     """The state as the next run reads it back from the store."""
-    return state_from_dict(json.loads(json.dumps(state_to_dict(state))))
+    return state_from_dict(loads_state(dumps_state(state_to_dict(state))))
 
 
 @dataclass

@@ -7,11 +7,12 @@ be a list of events, one event object (``GetGameZip``), a ``GetChampZip`` league
 ``G`` is the list, or null (no events). ``Success`` may be absent (captures re-wrapped as
 ``{"Value": […]}``). The events themselves are checked by ``parse``.
 
-Speed: a feed answer of 1,000 events is about 2.5 MB, most of it fields never read (``AE``,
-translations, images). ``_fast_events`` decodes the usual shape (an object whose ``Value`` is a
-list of objects, ``Success`` absent or true) with ``msgspec``, keeping only ``EVENT_FIELDS`` of
-each event; any other body, and any body it cannot decode, goes through the reference path
-(``_decode`` then ``_envelope``, the standard ``json`` module), which alone words the errors.
+Speed: a feed answer of 1,000 events is about 2.5 MB, much of it fields never read
+(translations, images, display prices). ``_fast_events`` decodes the usual shape (an object
+whose ``Value`` is a list of objects, ``Success`` absent or true) with ``msgspec``, keeping
+only ``EVENT_FIELDS`` of each event (its markets typed: ``FastSelection``); any other body,
+and any body it cannot decode, goes through the reference path (``_decode`` then
+``_envelope``, the standard ``json`` module), which alone words the errors.
 Both paths give the same events and the same reasons (``tests/unit/test_parse.py``), except
 that an integer of more than 4,300 digits in a field never read no longer fails the poll.
 """
@@ -19,7 +20,7 @@ that an integer of more than 4,300 digits in a field never read no longer fails 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
@@ -27,6 +28,35 @@ from oracxpred.core.finish import is_int
 from oracxpred.errors import FeedFormatError
 
 _WHAT = "Flux live"
+
+
+MAX_PRICE = 100_000.0
+"""Largest ``C`` accepted; the feed's longest prices (exact scores) stay far below."""
+
+MAX_PARAM = 10_000.0
+"""Largest ``|P|`` accepted: handicaps and totals are small lines, cricket totals a few hundred."""
+
+MAX_CODE = 2**31 - 1
+"""Largest ``G`` or ``T`` accepted (they are small codes; more is a broken feed)."""
+
+_Code = Annotated[int, msgspec.Meta(ge=0, le=MAX_CODE)]
+
+
+class FastSelection(msgspec.Struct, gc=False):
+    """One entry of ``E`` or ``AE[*].ME`` as the fast path decodes it: typed and bounded like
+    ``core.odds.read_price`` checks a raw entry, so any hostile entry fails the fast decode and
+    the whole answer takes the reference path, which words the reason."""
+
+    G: _Code
+    T: _Code
+    P: Annotated[float, msgspec.Meta(ge=-MAX_PARAM, le=MAX_PARAM)] | None = None
+    C: Annotated[float, msgspec.Meta(ge=1.0, le=MAX_PRICE)] | None = None
+    B: Any = None
+    CE: Any = None
+
+
+class _FastLines(msgspec.Struct, gc=False):
+    ME: list[FastSelection]
 
 
 class _FastEvent(msgspec.Struct, gc=False):
@@ -45,8 +75,8 @@ class _FastEvent(msgspec.Struct, gc=False):
     O1I: Any = None
     O2I: Any = None
     SC: Any = None
-    E: Any = None
-    AE: Any = None
+    E: list[FastSelection] | None = None
+    AE: list[_FastLines] | None = None
     F: Any = None
     GNS: Any = None
 

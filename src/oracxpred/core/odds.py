@@ -2,8 +2,11 @@
 
 A selection is ``(G, T, P)``: market group, outcome type and line (``P`` absent = no line). It
 is read from ``E`` and from every ``AE[*].ME``; the feed often lists the same selection in both
-with the same price, and the first one read (``E`` first) counts. A hostile entry (huge ``P``,
-``NaN``, a string for a number) is refused with a French reason and never stored.
+with the same price, and the first one read (``E`` first) counts; selections keep the order
+read (the feed's order is stable from poll to poll, so an unchanged event compares equal in
+one tuple comparison). A hostile entry (huge ``P``, ``NaN``, a string for a number) is refused
+with a French reason and never stored. Entries decoded by the envelope's fast path
+(``FastSelection``) are already typed and bounded: only the semantic checks remain.
 
 The timeline keeps a row only when something changes: a selection appearing, its price ``C`` or
 its ``B``/``CE`` flags changing, and once when it disappears (``removed``). Diffing against the
@@ -14,36 +17,32 @@ or as a daemon.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from oracxpred.core.finish import is_int
-from oracxpred.core.records import OddsRow, Phase, Price, SelectionKey
+from oracxpred.core.envelope import MAX_CODE, MAX_PARAM, MAX_PRICE, FastSelection
+from oracxpred.core.finish import is_int, odds_1x2, usable_price
+from oracxpred.core.records import Odds1X2, OddsRow, Phase, Price, SelectionKey
 
 __all__ = [
+    "MAX_CODE",
+    "MAX_PARAM",
+    "MAX_PRICE",
     "ODDS_COLUMNS",
     "OddsRow",
     "Price",
     "Selections",
     "diff",
+    "markets_of",
     "read_price",
     "read_selections",
 ]
 
-MAX_PRICE = 100_000.0
-"""Largest ``C`` accepted; the feed's longest prices (exact scores) stay far below."""
-
-MAX_PARAM = 10_000.0
-"""Largest ``|P|`` accepted: handicaps and totals are small lines, cricket totals a few hundred."""
-
-MAX_CODE = 2**31 - 1
-"""Largest ``G`` or ``T`` accepted (they are small codes; more is a broken feed)."""
-
 
 @dataclass(frozen=True, slots=True)
 class Selections:
-    """What one raw event offers, sorted by key, and the entries refused (French reasons)."""
+    """What one raw event offers, in the order read, and the entries refused (French reasons)."""
 
     prices: tuple[Price, ...]
     rejected: tuple[str, ...]
@@ -65,8 +64,16 @@ ODDS_COLUMNS = (
 """Column names of the timeline, in this order, on every backend."""
 
 
+def markets_of(raw_event: Mapping[str, Any]) -> tuple[Selections, Odds1X2 | None]:
+    """The selections and the 1X2 of an event (fast or reference path); never raises."""
+    markets = raw_event.get("E")
+    if markets and type(markets[0]) is FastSelection:
+        return _fast_selections(raw_event), _fast_odds(markets)
+    return read_selections(raw_event), odds_1x2(markets)
+
+
 def read_selections(raw_event: Mapping[str, Any]) -> Selections:
-    """Every selection of ``E`` and ``AE[*].ME``; never raises."""
+    """Every selection of ``E`` and ``AE[*].ME`` (raw JSON entries); never raises."""
     found: dict[SelectionKey, Price] = {}
     rejected: list[str] = []
     for entry in _entries(raw_event, rejected):
@@ -76,8 +83,36 @@ def read_selections(raw_event: Mapping[str, Any]) -> Selections:
             rejected.append(str(exc))
             continue
         found.setdefault(price.key, price)
-    ordered = tuple(found[k] for k in sorted(found, key=_sort_key))
-    return Selections(ordered, tuple(rejected))
+    return Selections(tuple(found.values()), tuple(rejected))
+
+
+def _fast_selections(raw_event: Mapping[str, Any]) -> Selections:
+    entries: list[FastSelection] = list(raw_event.get("E") or ())
+    for lines in raw_event.get("AE") or ():
+        entries.extend(lines.ME)
+    found: dict[SelectionKey, Price] = {}
+    rejected: list[str] = []
+    for s in entries:
+        blocked = s.B not in (None, False, 0)
+        if s.C is None and not blocked:
+            rejected.append(f"sélection G={s.G} T={s.T} sans prix C")
+            continue
+        key = (s.G, s.T, s.P)
+        if key not in found:
+            found[key] = Price(s.G, s.T, s.P, s.C, blocked, s.CE not in (None, False, 0))
+    return Selections(tuple(found.values()), tuple(rejected))
+
+
+def _fast_odds(markets: list[FastSelection]) -> Odds1X2 | None:
+    """``finish.odds_1x2`` on typed entries (same rules: the first entry of each type)."""
+    found: dict[int, float | None] = {}
+    for s in markets:
+        if s.G == 1 and s.T in (1, 2, 3) and s.T not in found:
+            found[s.T] = usable_price(s.C, s.B not in (None, False, 0))
+    home, draw, away = (found.get(kind) for kind in (1, 2, 3))
+    if home is None or away is None or (draw is None and 2 in found):
+        return None
+    return Odds1X2(home=home, draw=draw, away=away)
 
 
 def read_price(entry: object) -> Price:
@@ -96,39 +131,56 @@ def read_price(entry: object) -> Price:
 
 def diff(
     event_id: int,
-    last: Iterable[Price],
-    current: Iterable[Price],
+    last: Sequence[Price],
+    current: Sequence[Price],
     *,
     observed_at: int,
     server_time: int | None,
     phase: Phase,
 ) -> tuple[OddsRow, ...]:
     """Rows for what changed from ``last`` to ``current``: new, changed, then removed ones."""
+    last, current = tuple(last), tuple(current)
+    if last == current:
+        return ()  # the usual case, one comparison in C
+    if len(last) == len(current):  # the same selections in the same order: changed ones only
+        pairs = [(a, b) for a, b in zip(last, current, strict=True) if a != b]
+        if all(a.key == b.key for a, b in pairs):  # (equal pairs have equal keys)
+            return tuple(
+                _row(event_id, observed_at, server_time, phase, b, False)
+                for b in sorted((b for _, b in pairs), key=_price_order)
+            )
     before = {p.key: p for p in last}
     now = {p.key: p for p in current}
     rows: list[OddsRow] = []
 
-    def row(p: Price, removed: bool) -> OddsRow:
-        return OddsRow(
-            event_id,
-            observed_at,
-            server_time,
-            phase,
-            p.group,
-            p.type,
-            p.param,
-            p.price,
-            p.blocked,
-            p.central,
-            removed,
-        )
-
     for key in sorted(now, key=_sort_key):
         if before.get(key) != now[key]:
-            rows.append(row(now[key], False))
+            rows.append(_row(event_id, observed_at, server_time, phase, now[key], False))
     for key in sorted(before.keys() - now.keys(), key=_sort_key):
-        rows.append(row(before[key], True))
+        rows.append(_row(event_id, observed_at, server_time, phase, before[key], True))
     return tuple(rows)
+
+
+def _row(
+    event_id: int, observed_at: int, server_time: int | None, phase: Phase, p: Price, gone: bool
+) -> OddsRow:
+    return OddsRow(
+        event_id,
+        observed_at,
+        server_time,
+        phase,
+        p.group,
+        p.type,
+        p.param,
+        p.price,
+        p.blocked,
+        p.central,
+        gone,
+    )
+
+
+def _price_order(p: Price) -> tuple[int, int, bool, float]:
+    return _sort_key(p.key)
 
 
 def _entries(raw_event: Mapping[str, Any], rejected: list[str]) -> Iterable[object]:

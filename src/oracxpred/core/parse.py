@@ -22,12 +22,11 @@ from oracxpred.core.envelope import raw_events_of, show_value
 from oracxpred.core.finish import (
     halftime_of,
     is_int,
-    odds_1x2,
     phase_of,
     score_of,
     status_text_of,
 )
-from oracxpred.core.odds import read_selections
+from oracxpred.core.odds import markets_of
 from oracxpred.core.records import FeedEvent, ParseResult, Phase, Rejection
 from oracxpred.errors import FeedFormatError
 
@@ -137,7 +136,7 @@ def parse_event(raw: Mapping[str, Any]) -> FeedEvent:
     except ValueError as exc:
         raise EventRejected(f"score invalide (SC.FS) : {exc}", event_id, "invalid_score") from None
     game_state = sc.get("GS")
-    selections = read_selections(raw)
+    selections, odds = markets_of(raw)
     return FeedEvent(
         event_id=event_id,
         sport_id=ints["SI"],
@@ -153,7 +152,7 @@ def parse_event(raw: Mapping[str, Any]) -> FeedEvent:
         halftime=halftime_of(sc.get("PS")),
         status_text=status_text_of(sc),
         game_state=game_state if is_int(game_state) else None,
-        odds=odds_1x2(raw.get("E")),
+        odds=odds,
         updated_at=ints["U"],
         prices=selections.prices,
         odds_rejected=selections.rejected,

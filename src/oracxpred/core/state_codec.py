@@ -35,7 +35,9 @@ _DECODE = msgspec.json.Decoder().decode
 
 
 def state_to_dict(state: TrackerState) -> dict[str, Any]:
-    """JSON-able form (only dicts, lists, str, int, float, bool, None)."""
+    """The state as plain data for ``dumps_state`` (dicts, lists, str, int, float, bool, None,
+    and ``records.Price``, which msgspec writes as an array); ``msgspec.to_builtins`` gives
+    the pure-JSON form."""
     return {
         "version": STATE_VERSION,
         "matches": [_match_to_dict(state.matches[k]) for k in sorted(state.matches)],
@@ -72,7 +74,8 @@ def dumps_state(state: dict[str, Any]) -> bytes:
         return _ENCODE(state)
     except UnicodeEncodeError:
         # Only ASCII escapes keep a lone surrogate exact (and any text column accepts them).
-        return json.dumps(state, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+        plain = msgspec.to_builtins(state)
+        return json.dumps(plain, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
 def loads_state(data: bytes | str) -> Any:
@@ -111,7 +114,10 @@ def _match_to_dict(m: TrackedMatch) -> dict[str, Any]:
         "pending_since": m.pending_since,
         "attempts": m.attempts,
         "next_try": m.next_try,
-        "prices": [[p.group, p.type, p.param, p.price, p.blocked, p.central] for p in m.prices],
+        # records.Price is array_like: ``dumps_state`` writes [group, type, param, price,
+        # blocked, central]. Kept as the structs: no list per selection for the collector to
+        # trace (1,000 events hold some 30,000 selections).
+        "prices": m.prices,
     }
 
 

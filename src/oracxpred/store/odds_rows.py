@@ -6,6 +6,7 @@ key ``(event_id, group, type, param, observed_at_utc)`` useless (NULLs never col
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -13,7 +14,15 @@ from typing import Any
 from oracxpred.core.odds import ODDS_COLUMNS
 from oracxpred.core.records import OddsRow, Phase
 
-__all__ = ["ODDS_COLUMNS", "cells_row", "param_text", "row_cells", "row_values", "values_row"]
+__all__ = [
+    "ODDS_COLUMNS",
+    "cells_row",
+    "param_text",
+    "row_cells",
+    "row_line",
+    "row_values",
+    "values_row",
+]
 
 
 def param_text(param: float | None) -> str:
@@ -87,6 +96,24 @@ def row_cells(row: OddsRow) -> list[str]:
         "1" if row.central else "0",
         "1" if row.removed else "0",
     ]
+
+
+def row_line(row: OddsRow) -> str:
+    """``row_cells`` as one CSV line: every cell is a number, a time, a word or empty (never
+    a comma, a quote or a newline), so no quoting is needed; the times of one poll repeat."""
+    server = "" if row.server_time is None else _iso_at(row.server_time)
+    param = "" if row.param is None else repr(row.param)
+    price = "" if row.price is None else repr(row.price)
+    return (
+        f"{row.event_id},{_iso_at(row.observed_at)},{server},{row.phase.value},{row.group},"
+        f"{row.type},{param},{price},{'1' if row.blocked else '0'},"
+        f"{'1' if row.central else '0'},{'1' if row.removed else '0'}\n"
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def _iso_at(ts: int) -> str:
+    return _iso(_utc(ts))
 
 
 def cells_row(cells: list[str]) -> OddsRow:

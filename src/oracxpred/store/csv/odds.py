@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io
 import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -27,7 +26,7 @@ from pathlib import Path
 from oracxpred import messages
 from oracxpred.core.records import OddsRow
 from oracxpred.store.csv.file import append_bytes, fsync_dir, not_writable, quarantine_tail
-from oracxpred.store.odds_rows import ODDS_COLUMNS, cells_row, row_cells
+from oracxpred.store.odds_rows import ODDS_COLUMNS, cells_row, row_line
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +61,7 @@ class OddsFile:
                 fresh = [r for r in rows if r.observed_at > last.get(r.event_id, -1)]
             if not fresh:
                 return 0
-            text = io.StringIO(newline="")
-            writer = csv.writer(text, lineterminator="\n")
-            writer.writerows(row_cells(r) for r in fresh)
-            body = text.getvalue().encode()
+            body = "".join(map(row_line, fresh)).encode()
             created = size <= 0
             _, self._size = append_bytes(self.path, (_HEADER if created else b"") + body)
             if created:
