@@ -32,6 +32,7 @@ def test_opening_is_the_first_and_closing_the_last_usable_prematch_price() -> No
     rows = [
         row(20, 1, 1, None, 1.9),
         row(10, 1, 1, None, 2.0),  # storage order is not time order
+        row(15, 1, 1, None, 1.95),
         row(30, 1, 1, None, 1.8, blocked=True),  # blocked: not a price
         row(40, 1, 1, None, 1.001),  # the in-play "decided" mark
         row(50, 1, 1, None, 1.5, phase=LIVE),  # in play never closes the line

@@ -241,3 +241,27 @@ def test_parsed_captures_carry_their_selections(fixtures_dir) -> None:
     assert not any(e.odds_rejected for e in events)
     groups = {p.group for e in events for p in e.prices}
     assert {1, 2, 17} <= groups
+
+
+def test_the_fast_path_refuses_an_open_selection_without_a_price_like_the_reference() -> None:
+    from oracxpred.core.envelope import raw_events_of
+    from oracxpred.core.odds import markets_of
+
+    entries = [{"G": 1, "T": 1, "C": 2.0}, {"G": 17, "T": 9, "P": 2.5}]
+    body = json.dumps({"Value": [{"I": 1, "E": entries}]}).encode()
+    (fast,) = raw_events_of(body)
+    (reference,) = raw_events_of(body, fast=False)
+    assert markets_of(fast) == markets_of(reference)
+    selections, _ = markets_of(fast)
+    assert selections.rejected == ("sélection G=17 T=9 sans prix C",)
+    assert [p.key for p in selections.prices] == [(1, 1, None)]
+
+
+def test_a_poll_whose_selections_moved_places_diffs_by_key() -> None:
+    """Same number of selections but another order or another line: the keyed diff."""
+    a, b = Price(1, 1, None, 2.0, False, False), Price(17, 9, 2.5, 1.8, False, True)
+    c = Price(17, 9, 3.5, 2.2, False, False)
+    swapped = diff(1, (a, b), (b, a), observed_at=60, server_time=None, phase=Phase.PREMATCH)
+    assert swapped == ()
+    moved = diff(1, (a, b), (a, c), observed_at=60, server_time=None, phase=Phase.PREMATCH)
+    assert [(r.param, r.removed) for r in moved] == [(3.5, False), (2.5, True)]

@@ -108,6 +108,8 @@ def test_an_empty_side_or_a_non_empty_unusable_draw_is_still_no_odds() -> None:
     cells = match_to_row(MATCH)
     assert row_to_match({**cells, "odds_1": ""}).odds is None
     assert row_to_match({**cells, "odds_x": "nan"}).odds is None
+    assert row_to_match({**cells, "odds_2": ""}).odds is None
+    assert row_to_match({**cells, "odds_x": ""}).odds == TWO_WAY  # MATCH is 2-way
     sql = match_row(MATCH)
     assert row_match({**sql, "odds_2": None}).odds is None
     assert row_match({**sql, "odds_x": 0}).odds is None

@@ -191,26 +191,33 @@ def _optional_utc(text: str) -> datetime | None:
 
 def _odds(cells: Mapping[str, str], *names: str) -> Odds1X2 | None:
     """Three prices or None; a 0 or empty price (original app: no odds) means none, except an
-    empty draw beside two prices: a 2-way market (``odds_x`` empty)."""
-    prices: list[float | None] = []
-    for index, name in enumerate(names):
-        text = cells[name].strip().replace(",", ".")
-        if text.lower() in _MISSING:
-            if index == 1 and text == "":
-                prices.append(None)
-                continue
-            return None
-        try:
-            price = float(text)
-        except ValueError:
-            raise RowError(f"{name} invalide : {_show(cells[name])}") from None
-        if not math.isfinite(price) or price <= 0:
-            return None
-        prices.append(price)
-    home, draw, away = prices
-    if home is None or away is None:
-        return None  # (never: only the draw may be None; for the type checker)
+    empty draw beside two prices: a 2-way market (``odds_x`` empty). Read in column order, so
+    the first bad cell is the one reported."""
+    home_name, draw_name, away_name = names
+    home = _price(cells, home_name)
+    if home is None:
+        return None
+    draw_text = cells[draw_name].strip()
+    draw = None if draw_text == "" else _price(cells, draw_name)
+    if draw is None and draw_text != "":
+        return None
+    away = _price(cells, away_name)
+    if away is None:
+        return None
     return Odds1X2(home, draw, away)
+
+
+def _price(cells: Mapping[str, str], name: str) -> float | None:
+    text = cells[name].strip().replace(",", ".")
+    if text.lower() in _MISSING:
+        return None
+    try:
+        price = float(text)
+    except ValueError:
+        raise RowError(f"{name} invalide : {_show(cells[name])}") from None
+    if not math.isfinite(price) or price <= 0:
+        return None
+    return price
 
 
 def _halftime(cells: Mapping[str, str]) -> Score | None:
