@@ -156,18 +156,20 @@ class NoTimeline:
     """The cycle as before issue 14: ``core.parse`` reads the 1X2 only, no other selection."""
 
     def __enter__(self) -> None:
+        import msgspec
+
         import oracxpred.core.parse as parse
         from oracxpred.core import odds
-        from oracxpred.core.envelope import FastSelection
+        from oracxpred.core.envelope import FAST_MARKETS
         from oracxpred.core.finish import odds_1x2
 
         empty = odds.Selections((), ())
         fast_odds = odds._fast_odds
 
-        def markets_of(raw: dict[str, object]) -> tuple[odds.Selections, object]:
+        def markets_of(raw: dict[str, object], *_: object) -> tuple[odds.Selections, object]:
             markets = raw.get("E")
-            if isinstance(markets, list) and markets and type(markets[0]) is FastSelection:
-                return empty, fast_odds(markets)
+            if type(markets) is msgspec.Raw:
+                return empty, fast_odds(FAST_MARKETS.decode(markets) or [])
             return empty, odds_1x2(markets)
 
         self._saved = parse.__dict__["markets_of"]

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from msgspec import to_builtins
 
+from oracxpred.core.envelope import raw_events_of
 from oracxpred.core.odds import MAX_PARAM, MAX_PRICE, diff, read_price, read_selections
 from oracxpred.core.parse import parse_feed
 from oracxpred.core.records import OddsRow, Phase, Price
@@ -244,7 +245,6 @@ def test_parsed_captures_carry_their_selections(fixtures_dir) -> None:
 
 
 def test_the_fast_path_refuses_an_open_selection_without_a_price_like_the_reference() -> None:
-    from oracxpred.core.envelope import raw_events_of
     from oracxpred.core.odds import markets_of
 
     entries = [{"G": 1, "T": 1, "C": 2.0}, {"G": 17, "T": 9, "P": 2.5}]
@@ -265,3 +265,43 @@ def test_a_poll_whose_selections_moved_places_diffs_by_key() -> None:
     assert swapped == ()
     moved = diff(1, (a, b), (a, c), observed_at=60, server_time=None, phase=Phase.PREMATCH)
     assert [(r.param, r.removed) for r in moved] == [(3.5, False), (2.5, True)]
+
+
+def test_unchanged_markets_are_not_read_again_and_give_the_same_events() -> None:
+    """``parse_feed(body, previous)``: an event whose raw ``E``/``AE`` did not change reuses
+    last poll's reading (the very same objects); the events equal a reading from scratch."""
+    from oracxpred.core.odds import markets_of
+
+    def event(event_id: int, price: float) -> dict[str, Any]:
+        return {
+            "I": event_id,
+            "O1": "A",
+            "O2": "B",
+            "L": "FIFA",
+            "SC": {"GS": 128},
+            "E": [{"G": 1, "T": 1, "C": price}, {"G": 1, "T": 2, "C": 3.1}],
+            "AE": [{"G": 17, "ME": [{"G": 17, "T": 9, "P": 2.5, "C": 1.9, "CE": 1}]}],
+        }
+
+    first = json.dumps({"Value": [event(1, 2.0), event(2, 2.2)]}).encode()
+    second = json.dumps({"Value": [event(1, 2.0), event(2, 2.4)]}).encode()
+    one = parse_feed(first)
+    two = parse_feed(second, one.markets)
+    assert two.events == parse_feed(second).events
+    assert two.events[0].prices is one.events[0].prices  # not read again
+    assert two.events[1].prices != one.events[1].prices
+    assert set(two.markets) == {1, 2}
+    # Without a memo to fill (a direct call), the same reading.
+    (raw,) = raw_events_of(json.dumps({"Value": [event(3, 2.0)]}).encode())
+    assert markets_of(raw, 3) == markets_of(raw, 3, {}, {})
+
+
+def test_a_hostile_entry_sends_only_its_event_to_the_reference_reading() -> None:
+    from oracxpred.core.odds import markets_of
+
+    entries = [{"G": 1, "T": 1, "C": 2.0}, {"G": 2, "T": 7, "P": "2.5", "C": 1.8}]
+    body = json.dumps({"Value": [{"I": 1, "E": entries, "AE": []}]}).encode()
+    (fast,) = raw_events_of(body)
+    (reference,) = raw_events_of(body, fast=False)
+    assert markets_of(fast, 1, None, {}) == markets_of(reference)
+    assert markets_of(fast, 1)[0].rejected == ("P n'est pas un nombre (2.5)",)

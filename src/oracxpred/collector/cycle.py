@@ -24,6 +24,7 @@ from oracxpred.collector.events import (
 )
 from oracxpred.collector.outage import report_long_outage, report_never_reached
 from oracxpred.config import Settings
+from oracxpred.core.odds import MarketsSeen
 from oracxpred.core.parse import parse_feed
 from oracxpred.core.records import FinishedMatch, Rejection, ResultItem
 from oracxpred.core.results import parse_results
@@ -109,6 +110,9 @@ class Collector:
         # store's stamp is unchanged, the next cycle starts from it instead of loading and
         # checking the stored copy again (the daemon and the web collector run many cycles).
         self._saved_state: tuple[object, TrackerState] | None = None
+        # The raw markets of the last poll and what they gave: an unchanged event's are not
+        # read again (core.odds.markets_of). Kept only in memory: a one-shot run reads all.
+        self._markets: MarketsSeen = {}
         # docs/operations.md §7: ``Démarrage de la collecte...`` is said at INFO for the first
         # cycle and for every cycle with something to tell, right before its first such line;
         # an empty cycle logs its summary only. With --verbose, every cycle says all three
@@ -173,7 +177,8 @@ class Collector:
         # Tracking runs on the feed server's clock when it sends one: a skewed local clock (or
         # the simulator's accelerated one) then cannot shift vanish, retry and expiry decisions.
         now = response.server_time or local_now
-        parsed = parse_feed(response.body)
+        parsed = parse_feed(response.body, self._markets)
+        self._markets = dict(parsed.markets)  # (the last poll's only: bounded)
         report.rejected = list(parsed.rejections)
         report.events = len(parsed.events) + len(parsed.rejections)
         quarantine(self.store, report.rejected, report.events, report.started_at)

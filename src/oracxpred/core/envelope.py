@@ -10,7 +10,8 @@ be a list of events, one event object (``GetGameZip``), a ``GetChampZip`` league
 Speed: a feed answer of 1,000 events is about 2.5 MB, much of it fields never read
 (translations, images, display prices). ``_fast_events`` decodes the usual shape (an object
 whose ``Value`` is a list of objects, ``Success`` absent or true) with ``msgspec``, keeping
-only ``EVENT_FIELDS`` of each event (its markets typed: ``FastSelection``); any other body,
+only ``EVENT_FIELDS`` of each event (its markets ``E``/``AE`` as raw JSON, which ``core.odds``
+types with ``FastSelection``, or reads the reference way); any other body,
 and any body it cannot decode, goes through the reference path (``_decode`` then
 ``_envelope``, the standard ``json`` module), which alone words the errors.
 Both paths give the same events and the same reasons (``tests/unit/test_parse.py``), except
@@ -42,6 +43,10 @@ MAX_CODE = 2**31 - 1
 _Code = Annotated[int, msgspec.Meta(ge=0, le=MAX_CODE)]
 
 
+RAW_NULL = msgspec.Raw(b"null")
+"""An absent ``E``/``AE`` in the fast path (the same as ``null``)."""
+
+
 class FastSelection(msgspec.Struct, gc=False):
     """One entry of ``E`` or ``AE[*].ME`` as the fast path decodes it: typed and bounded like
     ``core.odds.read_price`` checks a raw entry, so any hostile entry fails the fast decode and
@@ -55,8 +60,14 @@ class FastSelection(msgspec.Struct, gc=False):
     CE: Any = None
 
 
-class _FastLines(msgspec.Struct, gc=False):
+class FastLines(msgspec.Struct, gc=False):
+    """One ``AE`` block: its lines ``ME`` (a block without them fails the typed decode)."""
+
     ME: list[FastSelection]
+
+
+FAST_MARKETS = msgspec.json.Decoder(list[FastSelection] | None)
+FAST_LINES = msgspec.json.Decoder(list[FastLines] | None)
 
 
 class _FastEvent(msgspec.Struct, gc=False):
@@ -75,8 +86,8 @@ class _FastEvent(msgspec.Struct, gc=False):
     O1I: Any = None
     O2I: Any = None
     SC: Any = None
-    E: list[FastSelection] | None = None
-    AE: list[_FastLines] | None = None
+    E: msgspec.Raw = RAW_NULL  # decoded by ``core.odds`` only when it changed since last poll
+    AE: msgspec.Raw = RAW_NULL
     F: Any = None
     GNS: Any = None
 
@@ -121,6 +132,11 @@ def _fast_events(payload: bytes) -> list[Any] | None:
         return []
     asdict = msgspec.structs.asdict
     return [asdict(event) for event in events]
+
+
+def decode_json(payload: bytes) -> Any:
+    """The standard ``json`` reading of a body; ``FeedFormatError`` worded as for a poll."""
+    return _decode(payload)
 
 
 def _decode(payload: bytes) -> Any:

@@ -21,7 +21,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from oracxpred.core.envelope import MAX_CODE, MAX_PARAM, MAX_PRICE, FastSelection
+import msgspec
+
+from oracxpred.core.envelope import (
+    FAST_LINES,
+    FAST_MARKETS,
+    MAX_CODE,
+    MAX_PARAM,
+    MAX_PRICE,
+    FastLines,
+    FastSelection,
+    decode_json,
+)
 from oracxpred.core.finish import is_int, odds_1x2, usable_price
 from oracxpred.core.records import Odds1X2, OddsRow, Phase, Price, SelectionKey
 
@@ -30,6 +41,8 @@ __all__ = [
     "MAX_PARAM",
     "MAX_PRICE",
     "ODDS_COLUMNS",
+    "Markets",
+    "MarketsSeen",
     "OddsRow",
     "Price",
     "Selections",
@@ -64,12 +77,47 @@ ODDS_COLUMNS = (
 """Column names of the timeline, in this order, on every backend."""
 
 
-def markets_of(raw_event: Mapping[str, Any]) -> tuple[Selections, Odds1X2 | None]:
-    """The selections and the 1X2 of an event (fast or reference path); never raises."""
-    markets = raw_event.get("E")
-    if markets and type(markets[0]) is FastSelection:
-        return _fast_selections(raw_event), _fast_odds(markets)
-    return read_selections(raw_event), odds_1x2(markets)
+Markets = tuple[Selections, Odds1X2 | None]
+"""An event's selections and its 1X2."""
+
+MarketsSeen = dict[int, tuple[msgspec.Raw, msgspec.Raw, Markets]]
+"""Per event id, the raw ``E``/``AE`` of one poll and what they gave (see ``markets_of``)."""
+
+
+def markets_of(
+    raw_event: Mapping[str, Any],
+    event_id: int = 0,
+    seen: Mapping[int, Any] | None = None,
+    kept: MarketsSeen | None = None,
+) -> Markets:
+    """The selections and the 1X2 of an event.
+
+    Fast path (``E``/``AE`` still raw JSON): an event whose raw markets are byte for byte those
+    of the last poll (``seen``) gets the same result without reading them again (most events
+    do not change from one minute to the next); ``kept`` collects this poll's for the next.
+    Raises only ``FeedFormatError``, for JSON the reference reading cannot hold (as for a
+    whole answer)."""
+    markets, extra = raw_event.get("E"), raw_event.get("AE")
+    if type(markets) is not msgspec.Raw or type(extra) is not msgspec.Raw:
+        return read_selections(raw_event), odds_1x2(markets)
+    known = seen.get(event_id) if seen is not None else None
+    result: Markets
+    if known is not None and known[0] == markets and known[1] == extra:
+        result = known[2]
+    else:
+        result = _raw_markets(markets, extra)
+    if kept is not None:
+        kept[event_id] = (markets, extra, result)
+    return result
+
+
+def _raw_markets(markets: msgspec.Raw, extra: msgspec.Raw) -> Markets:
+    try:
+        entries, lines = FAST_MARKETS.decode(markets), FAST_LINES.decode(extra)
+    except msgspec.DecodeError:  # a hostile entry: the reference reading words why
+        raw = {"E": decode_json(bytes(markets)), "AE": decode_json(bytes(extra))}
+        return read_selections(raw), odds_1x2(raw["E"])
+    return _fast_selections(entries or [], lines or []), _fast_odds(entries or [])
 
 
 def read_selections(raw_event: Mapping[str, Any]) -> Selections:
@@ -86,9 +134,9 @@ def read_selections(raw_event: Mapping[str, Any]) -> Selections:
     return Selections(tuple(found.values()), tuple(rejected))
 
 
-def _fast_selections(raw_event: Mapping[str, Any]) -> Selections:
-    entries: list[FastSelection] = list(raw_event.get("E") or ())
-    for lines in raw_event.get("AE") or ():
+def _fast_selections(markets: list[FastSelection], extra: list[FastLines]) -> Selections:
+    entries = list(markets)
+    for lines in extra:
         entries.extend(lines.ME)
     found: dict[SelectionKey, Price] = {}
     rejected: list[str] = []

@@ -26,7 +26,7 @@ from oracxpred.core.finish import (
     score_of,
     status_text_of,
 )
-from oracxpred.core.odds import markets_of
+from oracxpred.core.odds import MarketsSeen, markets_of
 from oracxpred.core.records import FeedEvent, ParseResult, Phase, Rejection
 from oracxpred.errors import FeedFormatError
 
@@ -63,11 +63,16 @@ class EventRejected(ValueError):
         self.category = category
 
 
-def parse_feed(payload: bytes | bytearray | memoryview) -> ParseResult:
+def parse_feed(
+    payload: bytes | bytearray | memoryview, previous: Mapping[int, Any] | None = None
+) -> ParseResult:
     """Events and rejections of one feed answer, in input order.
 
     Raises only ``FeedFormatError`` (the envelope is wrong). A repeated ``I`` keeps its first
-    occurrence; later ones are rejected, even when the first was itself rejected."""
+    occurrence; later ones are rejected, even when the first was itself rejected. ``previous``:
+    the ``markets`` of the previous poll's result, so that unchanged markets are not read
+    again (``core.odds.markets_of``); the result is the same without it."""
+    kept: MarketsSeen = {}
     payload = bytes(payload)
     raw_events = raw_events_of(payload)
     events: list[FeedEvent] = []
@@ -75,7 +80,7 @@ def parse_feed(payload: bytes | bytearray | memoryview) -> ParseResult:
     seen: set[int] = set()
     for index, raw in enumerate(raw_events):
         try:
-            event = parse_event(raw)
+            event = parse_event(raw, previous, kept)
         except EventRejected as exc:
             if exc.event_id is not None and exc.event_id in seen:
                 refused.append((index, exc.event_id, _DUPLICATE, "duplicate_id"))
@@ -101,11 +106,16 @@ def parse_feed(payload: bytes | bytearray | memoryview) -> ParseResult:
         Rejection(event_id, reason, category, raw_events[index])
         for index, event_id, reason, category in refused
     )
-    return ParseResult(tuple(events), rejections)
+    return ParseResult(tuple(events), rejections, kept)
 
 
-def parse_event(raw: Mapping[str, Any]) -> FeedEvent:
-    """One raw event → ``FeedEvent``; ``EventRejected`` with a French reason otherwise."""
+def parse_event(
+    raw: Mapping[str, Any],
+    seen: Mapping[int, Any] | None = None,
+    kept: MarketsSeen | None = None,
+) -> FeedEvent:
+    """One raw event → ``FeedEvent``; ``EventRejected`` with a French reason otherwise
+    (``seen``: the previous poll's markets, ``kept``: this poll's, see ``parse_feed``)."""
     if not isinstance(raw, Mapping):
         raise EventRejected(
             f"événement qui n'est pas un objet JSON ({type(raw).__name__})", category="not_object"
@@ -136,7 +146,7 @@ def parse_event(raw: Mapping[str, Any]) -> FeedEvent:
     except ValueError as exc:
         raise EventRejected(f"score invalide (SC.FS) : {exc}", event_id, "invalid_score") from None
     game_state = sc.get("GS")
-    selections, odds = markets_of(raw)
+    selections, odds = markets_of(raw, event_id, seen, kept)
     return FeedEvent(
         event_id=event_id,
         sport_id=ints["SI"],

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 import msgspec
 
@@ -153,6 +155,7 @@ REJECTION_CATEGORIES = (
 class ParseResult:
     events: tuple[FeedEvent, ...]
     rejections: tuple[Rejection, ...]
+    markets: Mapping[int, Any] = field(default_factory=dict)  # core.odds.MarketsSeen
 
 
 @dataclass(frozen=True, slots=True)
