@@ -24,6 +24,7 @@ import psycopg
 import sqlalchemy as sa
 
 from oracxpred.store.sql import schema
+from oracxpred.store.sql.sequence import CHANNEL, SEQ_LOCK
 from oracxpred.store.transfer.copy_format import COPY_OPTIONS
 
 STAGE = "oracxpred_import_stage"
@@ -132,7 +133,25 @@ def _copy_new(
     if count:
         with cursor.copy(f"COPY matches ({_NAMES}) FROM STDIN ({COPY_OPTIONS})") as copy:
             copy.write(data)
+        _number(cursor)
     return CopyResult(written=count, duplicates=len(rows) - count, met_stored=bool(stored))
+
+
+def _number(cursor: psycopg.Cursor[tuple[object, ...]]) -> None:
+    """The cursor's seq for the rows just copied (in file order: their ids), in the COPY's
+    transaction, and one NOTIFY with the highest (``sql/sequence.py``)."""
+    cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (SEQ_LOCK,))
+    cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM matches")
+    found = cursor.fetchone()
+    base = int(cast("int", found[0])) if found else 0
+    cursor.execute(
+        "UPDATE matches AS m SET seq = %s + r.n, ingested_at_utc = now() FROM (SELECT id, "
+        "ROW_NUMBER() OVER (ORDER BY id) AS n FROM matches WHERE seq IS NULL) AS r "
+        "WHERE m.id = r.id",
+        (base,),
+    )
+    if cursor.rowcount:
+        cursor.execute("SELECT pg_notify(%s, %s)", (CHANNEL, str(base + cursor.rowcount)))
 
 
 def _staged(conn: sa.Connection, rows: CopyRows) -> CopyResult:
@@ -147,6 +166,8 @@ def _staged(conn: sa.Connection, rows: CopyRows) -> CopyResult:
                 "ON CONFLICT (event_id) DO NOTHING"
             )
             written = int(cursor.rowcount)
+            if written:
+                _number(cursor)
         return CopyResult(written=written, duplicates=len(rows) - written)
     except (psycopg.DataError, psycopg.IntegrityError) as exc:
         if len(rows) == 1:
