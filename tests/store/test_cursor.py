@@ -53,9 +53,7 @@ def test_cursor_pages_in_ingestion_order_with_late_rows(store: Store) -> None:
     assert len({i.seq for i in every}) == len(every)
     # seqs are stable: reading from 0 again gives the same numbering
     again, last = _drain(store, 0, 1000)
-    assert [(i.seq, i.match.event_id) for i in again] == [
-        (i.seq, i.match.event_id) for i in every
-    ]
+    assert [(i.seq, i.match.event_id) for i in again] == [(i.seq, i.match.event_id) for i in every]
     assert last == after == every[-1].seq
     assert all(i.ingested_at.tzinfo is not None for i in every)
     # nothing newer: the same next_seq comes back
@@ -74,13 +72,13 @@ def test_cursor_limit_and_seq_beyond_the_end(store: Store) -> None:
 
 def test_concurrent_writers_never_share_a_seq(store: Store) -> None:
     """Two writers at once (the lease normally prevents it): every seq distinct."""
-    errors: list[BaseException] = []
+    errors: list[Exception] = []
 
     def write(base: int) -> None:
         try:
             for n in range(5):
                 store.save_matches([match(base + n * 10 + k) for k in range(10)])
-        except BaseException as exc:  # the lock serialises them: nothing is refused
+        except Exception as exc:  # the lock serialises them: nothing is refused
             errors.append(exc)
 
     threads = [threading.Thread(target=write, args=(b,)) for b in (1000, 5000)]

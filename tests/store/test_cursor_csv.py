@@ -103,3 +103,20 @@ def test_a_new_file_stores_seq_and_ingestion_time(tmp_path: Path) -> None:
     assert [r[-2] for r in rows[1:]] == ["1", "2"]
     [first, _] = store.matches_after(0, 5).items
     assert rows[1][-1] == format_utc(first.ingested_at)
+
+
+def test_imports_of_a_store_file_keep_the_copy_fast_path(tmp_path: Path) -> None:
+    """PostgreSQL imports hand the store's own lines to COPY, the cursor cells dropped."""
+    from datetime import UTC, datetime
+
+    from oracxpred.store.transfer.copy_format import LineConverter
+
+    path = tmp_path / "matches.csv"
+    CsvStore(path).save_matches([match(1)])
+    header, line = path.read_bytes().decode().split("\r\n")[:2]
+    converter = LineConverter(header.split(","), datetime.now(UTC))
+    assert converter.enabled
+    converted = converter.convert(line + "\r\n")
+    assert converted is not None
+    assert converted[1] == ",".join(_old_row(1))
+    assert converter.convert(line + "x\r\n") is None  # not a cursor tail: the reference path
