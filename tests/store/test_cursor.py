@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 
 from oracxpred.core.records import FinishedMatch, FinishSource
+from oracxpred.errors import StoreError
 from oracxpred.store.base import CursorItem, Store
 from oracxpred.store.spool.store import SpoolingStore
 from tests.store.conftest import BASE_TIME, match
@@ -72,13 +73,13 @@ def test_cursor_limit_and_seq_beyond_the_end(store: Store) -> None:
 
 def test_concurrent_writers_never_share_a_seq(store: Store) -> None:
     """Two writers at once (the lease normally prevents it): every seq distinct."""
-    errors: list[Exception] = []
+    errors: list[StoreError] = []
 
     def write(base: int) -> None:
         try:
             for n in range(5):
                 store.save_matches([match(base + n * 10 + k) for k in range(10)])
-        except Exception as exc:  # the lock serialises them: nothing is refused
+        except StoreError as exc:  # the lock serialises them: nothing is refused
             errors.append(exc)
 
     threads = [threading.Thread(target=write, args=(b,)) for b in (1000, 5000)]
