@@ -8,8 +8,8 @@ import hmac
 import json
 from typing import Any
 
+from oracxpred.store.match_json import iso, match_json
 from oracxpred.store.values import CursorItem
-from oracxpred.web.formatting import iso, match_json
 
 SIGNATURE_HEADER = "X-OracXPred-Signature"
 SEQ_HEADER = "X-OracXPred-Seq"

@@ -182,6 +182,14 @@ class Store(abc.ABC):
         without a cursor has none (the default); every backend overrides this."""
         return CursorPage((), seq)
 
+    def last_seq(self) -> int:
+        """The highest seq given so far (0 before the first match): where a new consumer that
+        wants only what comes next starts. Backends answer from their index."""
+        seq = 0
+        while page := self.matches_after(seq, 1000).items:
+            seq = page[-1].seq
+        return seq
+
     def query_matches(self, query: MatchQuery) -> MatchPage:
         """Filtered page, newest first. Backends with an index override this."""
         return filter_sort_page(self.iter_matches(), query)

@@ -85,6 +85,9 @@ class DelegatingStore(Store):
     def matches_after(self, seq: int, limit: int) -> CursorPage:
         return self.inner.matches_after(seq, limit)
 
+    def last_seq(self) -> int:
+        return self.inner.last_seq()
+
     def league_stats(self, query: MatchQuery | None = None) -> list[LeagueStats]:
         return self.inner.league_stats(query)
 

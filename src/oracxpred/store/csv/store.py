@@ -232,6 +232,11 @@ class CsvStore(Store):
             self._sync(repair=False)
             return len(self._index.ids)
 
+    def last_seq(self) -> int:
+        with self._mutex:
+            self._sync(repair=False)
+            return self._index.last_seq
+
     def matches_after(self, seq: int, limit: int) -> CursorPage:
         """The index knows where each match starts: a page reads only its own records."""
         with self._mutex:

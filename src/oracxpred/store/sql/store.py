@@ -208,6 +208,11 @@ class SqlStore(Store):
         ]
         return cursor_page(items, seq)
 
+    def last_seq(self) -> int:
+        self._ready()
+        with self._guard("Lecture des matchs"), self._engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.max(M.c.seq))).scalar() or 0)
+
     def count_matches(self) -> int:
         self._ready()
         with self._guard("Comptage des matchs"), self._engine.connect() as conn:
