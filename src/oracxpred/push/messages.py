@@ -12,7 +12,10 @@ DOWN = (
     "l'ordre (nouvel essai avec une attente croissante, au plus %g s)."
 )
 STILL_DOWN = "Webhook %s toujours en échec (%d essais) : %s ; prochain essai dans %.1f s"
-BACK = "Webhook %s de nouveau joignable après %d échec(s) : envois repris à partir du n° %d."
+BACK = (
+    "Webhook %s de nouveau joignable après %d échec(s) : match n° %d livré, les suivants "
+    "partent dans l'ordre."
+)
 TIMEOUT = "délai de {timeout:g} s dépassé"
 UNREACHABLE = "injoignable ({reason})"
 REFUSED = (

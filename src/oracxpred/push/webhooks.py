@@ -240,6 +240,11 @@ class Pusher:
         """Matches not yet acknowledged, all URLs (each counted up to ``MAX_LIMIT``)."""
         return sum(t.pending for t in self.targets)
 
+    def due(self) -> bool:
+        """Whether no URL is waiting out a back-off."""
+        now = self.clock()
+        return all(now >= t.retry_at for t in self.targets)
+
     def next_wait(self) -> float:
         """How long the push thread may sleep before something is due."""
         if self.more:
