@@ -26,7 +26,7 @@ def _rows(path: Path) -> list[list[str]]:
 
 
 def _old_row(event_id: int, **changes: object) -> list[str]:
-    row = match_to_row(match(event_id, **changes))  # type: ignore[arg-type]
+    row = match_to_row(match(event_id, **changes))
     return [row[c] for c in MATCH_COLUMNS]
 
 
