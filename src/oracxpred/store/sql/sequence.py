@@ -2,7 +2,7 @@
 that serialises writers, and guarded by the unique index ``uq_matches_seq``.
 
 ``next_seq`` locks first (PostgreSQL: a transaction advisory lock; MariaDB: ``FOR UPDATE`` on
-the highest row, a next-key lock; SQLite: one writer at a time anyway), so two collectors never
+the version table's one row; SQLite: ``BEGIN IMMEDIATE``, one writer at a time), so two collectors never
 read the same maximum, and a transaction commits before the next one numbers: a reader never
 sees seq N+1 while N is still to come. Should a writer ever slip past the lock, the unique
 index refuses the duplicate seq and the batch is rolled back (nothing half stored).
@@ -27,9 +27,12 @@ def next_seq(conn: sa.Connection) -> int:
     name = conn.dialect.name
     if name == "postgresql":
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:n))"), {"n": SEQ_LOCK})
+    elif name in ("mysql", "mariadb"):
+        # The one row of the version table, locked until commit: a plain record lock. Locking
+        # the highest ``seq`` instead takes gap locks, which two writers can both hold, and
+        # their inserts then deadlock.
+        conn.execute(sa.text(f"SELECT version_num FROM {schema.VERSION_TABLE} FOR UPDATE"))
     query = sa.select(M.c.seq).where(M.c.seq.is_not(None)).order_by(M.c.seq.desc()).limit(1)
-    if name in ("mysql", "mariadb"):
-        query = query.with_for_update()
     top = conn.execute(query).scalar()
     return int(top or 0) + 1
 
