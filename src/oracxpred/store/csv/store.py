@@ -258,10 +258,10 @@ class CsvStore(Store):
                     try:
                         cells = dict(zip(layout.columns, record.fields, strict=False))
                         match = row_to_match(cells)
-                        ingested = _ingested(cells.get(INGESTED_AT), match.collected_at)
                     except RowError as exc:
                         self._warn_once(record.line, exc.reason)
                         continue
+                    ingested = _ingested(cells.get(INGESTED_AT), match.collected_at)
                     items.append(CursorItem(number, ingested, match))
         except OSError as exc:
             raise StoreUnavailable(
@@ -420,4 +420,7 @@ def _ingested(cell: str | None, collected_at: datetime) -> datetime:
     """The row's ingestion time; its collection time when it has none (older rows)."""
     if not cell or not cell.strip():
         return collected_at
-    return parse_utc(cell)
+    try:
+        return parse_utc(cell)
+    except RowError:  # a hand-edited cell must not hide the match from the cursor
+        return collected_at

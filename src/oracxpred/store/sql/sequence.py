@@ -1,11 +1,12 @@
 """The cursor's ``seq`` on SQL backends: taken inside the insert's transaction, after a lock
 that serialises writers, and guarded by the unique index ``uq_matches_seq``.
 
-``next_seq`` locks first (PostgreSQL: a transaction advisory lock; MariaDB: ``FOR UPDATE`` on
-the version table's one row; SQLite: ``BEGIN IMMEDIATE``, one writer at a time), so two collectors never
-read the same maximum, and a transaction commits before the next one numbers: a reader never
-sees seq N+1 while N is still to come. Should a writer ever slip past the lock, the unique
-index refuses the duplicate seq and the batch is rolled back (nothing half stored).
+``next_seq`` locks first (PostgreSQL: a transaction advisory lock; MariaDB: ``FOR UPDATE``
+on the version table's one row; SQLite: ``BEGIN IMMEDIATE``, one writer at a time), so two
+collectors never read the same maximum, and a transaction commits before the next one
+numbers: a reader never sees seq N+1 while N is still to come. Should a writer ever slip past
+the lock, the unique index refuses the duplicate seq and the batch is rolled back (nothing
+half stored).
 """
 
 from __future__ import annotations
