@@ -251,18 +251,23 @@ class CsvStore(Store):
                 if layout is None:
                     return cursor_page([], seq)
                 width = len(layout.columns)
-                for number, start, line in wanted:
-                    record = next(iter_records(f, start, line, width), None)
-                    if record is None or not record.complete or not record.fields:
-                        continue
-                    try:
-                        cells = dict(zip(layout.columns, record.fields, strict=False))
-                        match = row_to_match(cells)
-                    except RowError as exc:
-                        self._warn_once(record.line, exc.reason)
-                        continue
-                    ingested = _ingested(cells.get(INGESTED_AT), match.collected_at)
-                    items.append(CursorItem(number, ingested, match))
+                numbers = {start: number for number, start, _ in wanted}
+                last_start = wanted[-1][1]
+                # One pass from the first wanted record to the last (repeats and blank lines
+                # between them are skipped): O(page), whatever the file's size.
+                for record in iter_records(f, wanted[0][1], wanted[0][2], width):
+                    number = numbers.get(record.start)
+                    if number is not None and record.complete and record.fields:
+                        try:
+                            cells = dict(zip(layout.columns, record.fields, strict=False))
+                            match = row_to_match(cells)
+                        except RowError as exc:
+                            self._warn_once(record.line, exc.reason)
+                        else:
+                            ingested = _ingested(cells.get(INGESTED_AT), match.collected_at)
+                            items.append(CursorItem(number, ingested, match))
+                    if record.start >= last_start:
+                        break
         except OSError as exc:
             raise StoreUnavailable(
                 messages.FILE_UNREADABLE.format(path=self.path, reason=os_reason(exc))
