@@ -8,6 +8,8 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from oracxpred.core.records import FinishedMatch, FinishSource
 from oracxpred.errors import StoreError
@@ -105,3 +107,34 @@ def test_spool_wrapper_forwards_the_cursor(tmp_path: object, store: Store, limit
     wrapped.save_matches([match(1), match(2)])
     items, _ = _drain(wrapped, 0, limit)
     assert [i.match.event_id for i in items] == [1, 2]
+
+
+_BATCHES = st.lists(
+    st.tuples(
+        st.lists(st.integers(0, 30), max_size=8),  # event ids (repeats = idempotent re-saves)
+        st.sampled_from(list(FinishSource)),
+        st.integers(0, 500),  # hours before BASE_TIME: late resolutions and backfills
+        st.integers(1, 7),  # the consumer's page size before this batch
+    ),
+    max_size=8,
+)
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(batches=_BATCHES)
+def test_a_consumer_keeping_next_seq_sees_each_match_once(store: Store, batches: list) -> None:
+    """Saves and reads interleaved at random: every match once, in the order first stored."""
+    offset = store.last_seq() * 100 + 10**6  # each example its own ids on the shared store
+    after, seen, stored = store.last_seq(), [], []
+    for ids, source, hours, limit in batches:
+        page = store.matches_after(after, limit)
+        seen.extend(i.match.event_id for i in page.items)
+        after = page.next_seq
+        batch = [_late(offset + i, source, hours) for i in ids]
+        report = store.save_matches(batch)
+        stored.extend(report.saved)
+    rest, _ = _drain(store, after, 3)
+    seen.extend(i.match.event_id for i in rest)
+    assert seen == stored
