@@ -124,10 +124,14 @@ _BATCHES = st.lists(
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(batches=_BATCHES)
-def test_a_consumer_keeping_next_seq_sees_each_match_once(store: Store, batches: list) -> None:
+def test_a_consumer_keeping_next_seq_sees_each_match_once(
+    store: Store, batches: list[tuple[list[int], FinishSource, int, int]]
+) -> None:
     """Saves and reads interleaved at random: every match once, in the order first stored."""
     offset = store.last_seq() * 100 + 10**6  # each example its own ids on the shared store
-    after, seen, stored = store.last_seq(), [], []
+    after = store.last_seq()
+    seen: list[int] = []
+    stored: list[int] = []
     for ids, source, hours, limit in batches:
         page = store.matches_after(after, limit)
         seen.extend(i.match.event_id for i in page.items)
