@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,6 +35,8 @@ ENV_NAMES: dict[str, str] = {
     "archive_dir": "ORACXPRED_ARCHIVE_DIR",
     "archive_keep_days": "ORACXPRED_ARCHIVE_KEEP_DAYS",
     "timezone": "ORACXPRED_TIMEZONE",
+    "webhook_urls": "ORACXPRED_WEBHOOK_URLS",  # push (issue 17)
+    "webhook_secret": "ORACXPRED_WEBHOOK_SECRET",
 }
 """Environment variable of each setting."""
 
@@ -90,6 +92,8 @@ class Settings:
     archive_dir: Path | None = None  # None: beside the CSV file, or data/archive for SQL
     archive_keep_days: int = defaults.DEFAULT_ARCHIVE_KEEP_DAYS
     timezone: str = "UTC"  # display zone of the web app; storage is always UTC
+    webhook_urls: tuple[str, ...] = ()  # push (issue 17, push/webhooks.py)
+    webhook_secret: str | None = field(default=None, repr=False)  # HMAC key, never logged
 
     @property
     def spool_path(self) -> Path:
@@ -221,6 +225,10 @@ def load_settings(
     values.update(_history_values(raw))
     if "timezone" in raw:
         values["timezone"] = validate_timezone(str(raw["timezone"]))
+    if "webhook_urls" in raw:  # checked by the collector (push/webhooks.py: check_settings)
+        values["webhook_urls"] = tuple(dict.fromkeys(split_list(raw["webhook_urls"])))
+    if "webhook_secret" in raw:
+        values["webhook_secret"] = str(raw["webhook_secret"])
     return Settings(**values)
 
 

@@ -135,6 +135,9 @@ CSV_TRACKING_NOT_JSON = "État du suivi impossible à écrire en JSON : {exc}"
 
 # store/csv/store.py
 CSV_ROW_SKIPPED = "Ligne %d de %s ignorée : %s"
+CSV_CURSOR_UPGRADED = (
+    "%s : colonnes seq et ingested_at_utc ajoutées (%d matchs numérotés dans l'ordre du fichier)"
+)
 CSV_TORN_LINE_REPAIRED = "Ligne incomplète détectée à la fin de %s : réparée (copie dans %s)"
 CSV_LOCKED = (
     "Le fichier {path} est verrouillé par un autre processus depuis plus de {lock_timeout:g} s "

@@ -149,6 +149,16 @@ class CollectorMetrics:
         self.spool_rows = Gauge(
             "oracxpred_spool_rows", "Matchs en attente locale (base injoignable)", registry=r
         )
+        self.webhook_failures = Counter(
+            "oracxpred_webhook_failures",
+            "Envois de webhook échoués (réessayés plus tard, jamais abandonnés)",
+            registry=r,
+        )
+        self.webhook_pending = Gauge(
+            "oracxpred_webhook_pending",
+            "Matchs enregistrés pas encore reçus par les webhooks (toutes adresses)",
+            registry=r,
+        )
         self.cycle_duration = Histogram(
             "oracxpred_cycle_duration_seconds",
             "Durée d'un cycle de collecte réussi",

@@ -13,8 +13,8 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from oracxpred.core.records import MATCH_COLUMNS
 from oracxpred.simulator.server import start_simulator
+from oracxpred.store.csv.file import OUR_COLUMNS
 from tests.helpers import free_port, run_collector, wait_until
 from tests.service.support import (
     SAVED,
@@ -132,7 +132,7 @@ def test_second_sigint_exits_at_once_without_a_torn_csv(sim, tmp_path):
     assert STOPPED not in proc.text
     rows = csv_rows(tmp_path / "m.csv")
     assert rows
-    assert all(list(row) == list(MATCH_COLUMNS) and None not in row.values() for row in rows)
+    assert all(list(row) == list(OUR_COLUMNS) and None not in row.values() for row in rows)
     assert all(row["event_id"] and row["outcome"] in ("1", "N", "2") for row in rows)
     ids = [int(row["event_id"]) for row in rows]
     assert len(ids) == len(set(ids)) == proc.count(SAVED)

@@ -28,6 +28,7 @@ from oracxpred.core.records import (
 )
 from oracxpred.errors import StoreCorrupted, StoreNotWritable, StoreUnavailable
 from oracxpred.store.base import Heartbeat
+from oracxpred.store.csv.file import OUR_COLUMNS
 from oracxpred.store.csv.store import CsvStore
 from tests.helpers import REPO, need, wait_until
 
@@ -85,7 +86,7 @@ def test_new_file_gets_the_full_header_and_one_block_per_batch(csv_path):
     store = CsvStore(csv_path)
     store.save_matches([match(1), match(2)])
     rows = records(csv_path)
-    assert tuple(rows[0]) == MATCH_COLUMNS
+    assert tuple(rows[0]) == OUR_COLUMNS
     assert len(rows) == 3
     assert csv_path.read_bytes().endswith(b"\r\n")
     assert store.describe().schema_version == "csv-v1"
@@ -266,7 +267,7 @@ def test_torn_header_of_a_new_file_is_repaired(csv_path):
     store = CsvStore(csv_path)
     assert csv_path.read_bytes() == b""
     store.save_matches([match(1)])
-    assert tuple(records(csv_path)[0]) == MATCH_COLUMNS
+    assert tuple(records(csv_path)[0]) == OUR_COLUMNS
     assert [p.read_bytes() for p in torn_copies(csv_path)] == [b"timestamp_utc,event_id,lea"]
 
 
@@ -303,7 +304,7 @@ def test_formula_cells_are_neutralized_in_the_file_and_transparent_on_read(csv_p
     hostile = match(1, team1="=cmd|' /C calc'!A0", team2="@SUM(A1)", league="+x", status="-")
     store = CsvStore(csv_path)
     store.save_matches([hostile])
-    row = dict(zip(MATCH_COLUMNS, records(csv_path)[1], strict=True))
+    row = dict(zip(OUR_COLUMNS, records(csv_path)[1], strict=True))
     assert row["team1"] == "'=cmd|' /C calc'!A0"
     assert row["team2"] == "'@SUM(A1)"
     assert row["league"] == "'+x"
@@ -480,8 +481,8 @@ def test_two_processes_never_interleave_lines_nor_duplicate_ids(csv_path):
     assert not set(up["saved"]) & set(down["saved"])
     assert sorted(up["saved"] + down["saved"]) == list(range(1500))
     rows = records(csv_path)
-    assert tuple(rows[0]) == MATCH_COLUMNS
-    assert all(len(r) == len(MATCH_COLUMNS) for r in rows[1:])
+    assert tuple(rows[0]) == OUR_COLUMNS
+    assert all(len(r) == len(OUR_COLUMNS) for r in rows[1:])
     assert sorted(int(r[1]) for r in rows[1:]) == list(range(1500))
     assert all(m.team1 == "A,\n=B" for m in CsvStore(csv_path).iter_matches())
 
@@ -571,13 +572,15 @@ def test_saving_into_a_large_file_reads_only_the_appended_tail(csv_path):
     template = match(0, team1="Équipe, {id}")
     cells = [
         "{id}" if c == "event_id" else v for c, v in zip(MATCH_COLUMNS, _row(template), strict=True)
-    ]
+    ] + ["{seq}", "2025-06-01T12:00:00Z"]
     buf = io.StringIO(newline="")
     csv.writer(buf).writerow(cells)
     line = buf.getvalue()
     with csv_path.open("w", encoding="utf-8", newline="") as f:
-        f.write(",".join(MATCH_COLUMNS) + "\r\n")
-        f.writelines(line.replace("{id}", str(i)) for i in range(100_000))
+        f.write(",".join(OUR_COLUMNS) + "\r\n")
+        f.writelines(
+            line.replace("{id}", str(i)).replace("{seq}", str(i + 1)) for i in range(100_000)
+        )
 
     store = CsvStore(csv_path)
     assert store.rows_scanned == 100_000

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from oracxpred.core.records import MATCH_COLUMNS, ORIGINAL_COLUMNS
 from oracxpred.errors import StoreError
+from oracxpred.store.cursor import CURSOR_COLUMNS
 from oracxpred.store.sql.rows import match_tuple
 from oracxpred.store.sql.store import SqlStore
 from oracxpred.store.transfer.files import import_csv
@@ -72,9 +73,11 @@ def _file_of_hostile_rows(
     return st.tuples(st.just(header), rows)
 
 
-@settings(HOSTILE, max_examples=120)  # two formats: as many examples as two tests had
+@settings(HOSTILE, max_examples=180)  # three formats: as many examples as three tests had
 @given(
-    file=st.sampled_from([MATCH_COLUMNS, ORIGINAL_COLUMNS]).flatmap(_file_of_hostile_rows),
+    file=st.sampled_from([MATCH_COLUMNS, MATCH_COLUMNS + CURSOR_COLUMNS, ORIGINAL_COLUMNS]).flatmap(
+        _file_of_hostile_rows
+    ),
     newline=st.sampled_from(["\n", "\r\n"]),
     chunk=st.sampled_from([3, 50_000]),
 )

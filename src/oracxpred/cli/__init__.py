@@ -64,6 +64,14 @@ from oracxpred.oserrors import os_reason
     help="Adresse apprise où envoyer les alertes (répétable ; ORACXPRED_ALERT_URLS).",
 )
 @click.option(
+    "--webhook-url",
+    "webhook_urls",
+    metavar="URL",
+    multiple=True,
+    help="Envoyer chaque match enregistré à cette adresse (POST JSON signé avec "
+    "ORACXPRED_WEBHOOK_SECRET ; répétable ; ORACXPRED_WEBHOOK_URLS).",
+)
+@click.option(
     "--audit-every",
     "audit_every_min",
     metavar="MIN",
@@ -80,6 +88,9 @@ def collect_command(daemon: bool, test_db: bool, verbose: bool, **values: Any) -
     """Collecte les matchs terminés du flux 1xBet (une fois, ou en continu avec --daemon)."""
     try:
         settings = settings_from({**mirror_values(values), "verbose": verbose})
+        from oracxpred.push.webhooks import check_settings
+
+        check_settings(settings)
         setup_logging(settings.verbose, settings.log_file)
     except ConfigError as exc:
         stderr_line(msg.ERROR.format(reason=exc))

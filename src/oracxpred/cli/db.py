@@ -128,9 +128,22 @@ def import_csv(file: Path, no_progress: bool, **values: Any) -> int:
 @click.option("--force", is_flag=True, help="Remplacer FICHIER s'il existe déjà.")
 @click.option("--parents", is_flag=True, help=texts.HELP_PARENTS)
 @click.option("--excel", is_flag=True, help=texts.HELP_EXCEL)
+@click.option(
+    "--after-seq",
+    type=click.IntRange(min=0),
+    metavar="N",
+    default=None,
+    help=texts.HELP_AFTER_SEQ,
+)
 @click.option("--no-progress", is_flag=True, help="Ne pas afficher la barre de progression.")
 def export_csv(
-    file: Path, force: bool, parents: bool, excel: bool, no_progress: bool, **values: Any
+    file: Path,
+    force: bool,
+    parents: bool,
+    excel: bool,
+    after_seq: int | None,
+    no_progress: bool,
+    **values: Any,
 ) -> int:
     """Exporte tous les matchs du stockage configuré dans un fichier CSV (nos colonnes).
 
@@ -155,10 +168,15 @@ def export_csv(
     try:
         with _direct_store(settings) as store:
             if to_stdout:
-                count = _to_stdout(store, excel, progress=not no_progress)
+                count = _to_stdout(store, excel, progress=not no_progress, after_seq=after_seq)
             else:
                 count = transfer.export_csv(
-                    store, file, progress=not no_progress, excel=excel, parents=parents
+                    store,
+                    file,
+                    progress=not no_progress,
+                    excel=excel,
+                    parents=parents,
+                    after_seq=after_seq,
                 )
     except CollectorError as exc:
         return _fail(exc)
@@ -169,13 +187,13 @@ def export_csv(
     return 0
 
 
-def _to_stdout(store: Store, excel: bool, progress: bool) -> int:
+def _to_stdout(store: Store, excel: bool, progress: bool, after_seq: int | None = None) -> int:
     """The export on standard output, bytes as in a file (no newline translation)."""
     from oracxpred.store.transfer.files import write_export
 
     stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
     try:
-        return write_export(store, stream, excel=excel, progress=progress)
+        return write_export(store, stream, excel=excel, progress=progress, after_seq=after_seq)
     finally:
         stream.flush()
         stream.detach()  # the process's stdout stays open

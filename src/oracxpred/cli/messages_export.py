@@ -8,6 +8,10 @@ STDOUT = "-"
 """``export-csv -``: the file argument that means standard output."""
 
 HELP_EXCEL = "Format Excel français : BOM UTF-8, séparateur « ; », virgule décimale."
+HELP_AFTER_SEQ = (
+    "Seulement les matchs enregistrés après le numéro N (curseur incrémental), dans l'ordre "
+    "d'enregistrement, avec deux colonnes de plus : seq et ingested_at_utc."
+)
 HELP_PARENTS = "Créer le dossier de FICHIER s'il n'existe pas."
 
 

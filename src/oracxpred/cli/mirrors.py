@@ -13,4 +13,6 @@ def mirror_values(values: dict[str, Any]) -> dict[str, Any]:
     values["feed_url"] = urls[0] if urls else None
     values["feed_urls"] = urls or None  # flags given win over ORACXPRED_FEED_URLS
     values["alert_urls"] = alert_urls or None
+    webhook_urls = tuple(values.pop("webhook_urls", None) or ())
+    values["webhook_urls"] = webhook_urls or None  # flags given win over ORACXPRED_WEBHOOK_URLS
     return values

@@ -13,6 +13,7 @@ from oracxpred.collector.lease import describe_holder, lease_for
 from oracxpred.config import Settings
 from oracxpred.errors import CollectorError
 from oracxpred.logs import get_logger, mask_secrets
+from oracxpred.push.webhooks import build_pusher, deliver_once
 from oracxpred.store.base import StoreInfo
 from oracxpred.store.factory import open_store
 
@@ -40,13 +41,24 @@ def run_once(settings: Settings) -> int:
             return 0
         log.debug(messages.ONE_SHOT_LEASE_TAKEN, lease.mechanism)
         log.info(messages.STORE_INFO.format(backend=store.backend, target=store.target))
+        try:
+            pusher = build_pusher(settings, store)
+        except CollectorError as exc:
+            log.error(messages.FAILED.format(reason=mask_secrets(str(exc))))
+            return 1
+        if pusher is not None:
+            pusher.prepare()  # a new webhook starts before this run's matches
         collector = Collector(settings, store)
         try:
             collector.run_cycle()
         except CollectorError:
+            if pusher is not None:
+                pusher.close()
             return 1
         finally:
             collector.close()
+        if pusher is not None:
+            deliver_once(pusher)  # bounded: what does not fit goes at the next run
         spool = store.spool_state()
         if spool is not None and spool.never_reached:
             return 1  # logged by the cycle; the matches are safe in the spool, the URL is wrong

@@ -23,6 +23,7 @@ from oracxpred.errors import CollectorError, FeedError, LeaseUnavailable, StoreE
 from oracxpred.logs import get_logger, mask_secrets
 from oracxpred.metrics import CollectorMetrics
 from oracxpred.ops.watch import IncidentWatch, build_alerter
+from oracxpred.push.webhooks import PushThread, build_pusher
 from oracxpred.store.base import Heartbeat, QuarantinedEvent, SaveReport, Store
 from oracxpred.store.wrapper import DelegatingStore
 
@@ -129,6 +130,13 @@ class CycleRunner:
         self._stopping = False
         self._closed = False
         self.ticks = 0  # ticks started so far
+        # Webhooks (push/webhooks.py): their own thread, woken after each tick.
+        self.push_thread: PushThread | None = None
+        pusher = build_pusher(settings, store, metrics)
+        if pusher is not None:
+            pusher.prepare()
+            self.push_thread = PushThread(pusher, lambda: self.lease.held)
+            self.push_thread.start()
 
     def request_stop(self) -> None:
         """No tick starts after this returns (a running one finishes)."""
@@ -142,6 +150,8 @@ class CycleRunner:
         if self._closed:
             return
         self._closed = True
+        if self.push_thread is not None:
+            self.push_thread.stop(self.push_thread.pusher.timeout_s + 1)
         self.watch.close()
         self.collector.close()
         self.store.close()
@@ -165,6 +175,8 @@ class CycleRunner:
             self._tick()
         finally:
             self._idle.set()
+            if self.push_thread is not None:
+                self.push_thread.wake()
 
     def _tick(self) -> None:
         try:

@@ -11,6 +11,8 @@ from typing import Any, Self
 from oracxpred.core.records import FinishedMatch, OddsRow
 from oracxpred.store.querying import compute_league_stats, filter_sort_page
 from oracxpred.store.values import (
+    CursorItem,
+    CursorPage,
     Heartbeat,
     LeagueStats,
     MatchPage,
@@ -22,6 +24,8 @@ from oracxpred.store.values import (
 )
 
 __all__ = [
+    "CursorItem",
+    "CursorPage",
     "Heartbeat",
     "LeagueStats",
     "MatchPage",
@@ -53,6 +57,11 @@ class Store(abc.ABC):
     * Errors: ``StoreUnavailable`` (transient: the database is down) lets the caller spool;
       ``StoreNotWritable`` and ``StoreCorrupted`` are terminal for the cycle. No other
       exception escapes; messages are French and hold no password.
+    * Cursor: every match gets, when first stored, ``seq`` (strictly increasing in insertion
+      order, never reused, never changed by a later idempotent save; a late resolution or a
+      backfill row gets the next one whatever its start time) and ``ingested_at``.
+      ``matches_after(seq, limit)`` returns them in ``seq`` order: a consumer that keeps
+      ``next_seq`` sees every match exactly once.
     * ``close`` releases what the store opened, never what it was given (an engine).
 
     What callers may ask of any store, with safe defaults here (never probe with ``getattr``):
@@ -167,6 +176,19 @@ class Store(abc.ABC):
     def iter_odds(self, event_id: int | None = None) -> Iterator[OddsRow]:
         """The stored timeline (of one event), in storage order; none by default."""
         return iter(())
+
+    def matches_after(self, seq: int, limit: int) -> CursorPage:
+        """Up to ``limit`` matches with a ``seq`` above ``seq``, in ``seq`` order. A store
+        without a cursor has none (the default); every backend overrides this."""
+        return CursorPage((), seq)
+
+    def last_seq(self) -> int:
+        """The highest seq given so far (0 before the first match): where a new consumer that
+        wants only what comes next starts. Backends answer from their index."""
+        seq = 0
+        while page := self.matches_after(seq, 1000).items:
+            seq = page[-1].seq
+        return seq
 
     def query_matches(self, query: MatchQuery) -> MatchPage:
         """Filtered page, newest first. Backends with an index override this."""

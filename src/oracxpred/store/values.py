@@ -21,6 +21,24 @@ class SaveReport:
 
 
 @dataclass(frozen=True, slots=True)
+class CursorItem:
+    """A stored match with what the store stamped on it when it first stored it."""
+
+    seq: int
+    ingested_at: datetime
+    match: FinishedMatch
+
+
+@dataclass(frozen=True, slots=True)
+class CursorPage:
+    """Matches in ``seq`` order; ``next_seq`` is what to ask after next time (the last
+    item's ``seq``, or the ``seq`` asked for when nothing newer is stored)."""
+
+    items: tuple[CursorItem, ...]
+    next_seq: int
+
+
+@dataclass(frozen=True, slots=True)
 class Heartbeat:
     """One collection cycle as recorded in the store (``docs/operations.md`` §5)."""
 

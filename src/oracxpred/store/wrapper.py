@@ -14,6 +14,7 @@ from typing import Any
 from oracxpred.core.records import FinishedMatch, OddsRow
 from oracxpred.store.base import Store
 from oracxpred.store.values import (
+    CursorPage,
     Heartbeat,
     LeagueStats,
     MatchPage,
@@ -80,6 +81,12 @@ class DelegatingStore(Store):
 
     def query_matches(self, query: MatchQuery) -> MatchPage:
         return self.inner.query_matches(query)
+
+    def matches_after(self, seq: int, limit: int) -> CursorPage:
+        return self.inner.matches_after(seq, limit)
+
+    def last_seq(self) -> int:
+        return self.inner.last_seq()
 
     def league_stats(self, query: MatchQuery | None = None) -> list[LeagueStats]:
         return self.inner.league_stats(query)

@@ -15,9 +15,11 @@ from flask import Blueprint, Response, jsonify, request
 
 from oracxpred.core.cells import match_to_row
 from oracxpred.core.records import MATCH_COLUMNS, FinishedMatch
+from oracxpred.push.body import item_json
 from oracxpred.store.transfer import excel as excel_form
 from oracxpred.web.formatting import match_json
-from oracxpred.web.params import page_count, parse_filters, parse_paging
+from oracxpred.web.params import DEFAULT_LIMIT, MAX_LIMIT, page_count, parse_filters, parse_paging
+from oracxpred.web.params import _bounded_int as bounded_int
 from oracxpred.web.state import web_state
 from oracxpred.web.stats import combined, stats_json
 
@@ -26,11 +28,16 @@ bp = Blueprint("api", __name__)
 EXPORT_NAME = "oracxpred-matchs.csv"
 EXCEL_EXPORT_NAME = "oracxpred-matchs-excel.csv"
 EXPORT_CHUNK = 500
+MAX_SEQ = 999_999_999
+"""Highest ``after_seq`` accepted (nine digits, as every integer parameter)."""
 
 
 @bp.get("/api/matches")
 def matches() -> Any:
-    """A page of matches, newest first: ``page`` from 1, ``limit`` 1–500 (default 50)."""
+    """A page of matches, newest first: ``page`` from 1, ``limit`` 1–500 (default 50).
+    With ``after_seq``: the cursor instead (``cursor_page``)."""
+    if "after_seq" in request.args:
+        return cursor_page()
     filters = parse_filters(request.args)
     paging = parse_paging(request.args)
     result = web_state().store().query_matches(filters.query(paging.offset, paging.limit))
@@ -42,6 +49,22 @@ def matches() -> Any:
             "pages": page_count(result.total, paging.limit),
             "filters": filters.args(),
             "items": [match_json(m) for m in result.items],
+        }
+    )
+
+
+def cursor_page() -> Any:
+    """Matches stored after ``after_seq``, in ingestion order, ``limit`` 1–500 (default 50);
+    ask next with ``after_seq=next_seq``. Filters and ``page`` do not apply here."""
+    after = bounded_int("after_seq", request.args.get("after_seq", ""), 0, MAX_SEQ, 0)
+    limit = bounded_int("limit", request.args.get("limit", ""), 1, MAX_LIMIT, DEFAULT_LIMIT)
+    result = web_state().store().matches_after(after, limit)
+    return jsonify(
+        {
+            "after_seq": after,
+            "limit": limit,
+            "next_seq": result.next_seq,
+            "items": [item_json(item) for item in result.items],
         }
     )
 

@@ -20,10 +20,12 @@ from oracxpred import messages
 from oracxpred.core.records import MATCH_COLUMNS, ORIGINAL_COLUMNS
 from oracxpred.errors import StoreCorrupted, StoreNotWritable
 from oracxpred.oserrors import os_reason
+from oracxpred.store.cursor import CURSOR_COLUMNS
 
 BOM = b"\xef\xbb\xbf"
 NEW_FILE_TERMINATOR = "\r\n"  # the csv module's default (excel dialect), as the original app
-OUR_HEADER = ",".join(MATCH_COLUMNS).encode()
+OUR_COLUMNS = MATCH_COLUMNS + CURSOR_COLUMNS
+OUR_HEADER = ",".join(OUR_COLUMNS).encode()
 
 
 def not_writable(path: Path, exc: OSError) -> StoreNotWritable:
@@ -58,7 +60,7 @@ class Layout:
 
 
 def new_layout() -> Layout:
-    return Layout(MATCH_COLUMNS, 0, 1, NEW_FILE_TERMINATOR)
+    return Layout(OUR_COLUMNS, 0, 1, NEW_FILE_TERMINATOR)
 
 
 def header_bytes(layout: Layout) -> bytes:

@@ -9,6 +9,8 @@ time, and ``refresh`` notices by size and identity (device, inode).
 from __future__ import annotations
 
 import os
+from array import array
+from bisect import bisect_right
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -19,6 +21,7 @@ from oracxpred.core.records import MATCH_COLUMNS
 from oracxpred.errors import StoreNotWritable, StoreUnavailable
 from oracxpred.oserrors import os_reason
 from oracxpred.store.csv.file import Layout, Record, iter_records, read_layout
+from oracxpred.store.cursor import SEQ
 
 MAX_EXAMPLES = 5
 
@@ -40,6 +43,13 @@ class CsvIndex:
         # A dict, not a set: a dict holding only ints (and None) is never tracked by the
         # garbage collector, so its full collections do not walk a million ids (≈ 10 ms each).
         self.ids: dict[int, None] = {}
+        # The cursor, one entry per stored match in file order: its seq (the ``seq`` cell, or
+        # the next one when the cell is empty: original-format files have none), where its
+        # record starts and on which line. Arrays: 24 bytes a match, untracked by the GC.
+        self.seqs = array("q")
+        self.starts = array("q")
+        self.lines = array("q")
+        self.last_seq = 0
         self.duplicate_rows = 0
         self.duplicate_examples: list[int] = []
         self.unreadable_rows = 0
@@ -111,10 +121,28 @@ class CsvIndex:
                 self.duplicate_examples.append(event_id)
             return
         self.ids[event_id] = None
+        self._numbered(record.start, record.line, _seq_cell(self.layout, cells))
         try:
             self._seen_collection(parse_utc(cells[self.layout.index("timestamp_utc")]))
         except RowError:
             pass  # reported by iter_matches when the row is read in full
+
+    def _numbered(self, start: int, line: int, cell: int | None) -> int:
+        """The seq of a newly indexed match: its cell when it goes forward, else the next."""
+        seq = cell if cell is not None and cell > self.last_seq else self.last_seq + 1
+        self.seqs.append(seq)
+        self.starts.append(start)
+        self.lines.append(line)
+        self.last_seq = seq
+        return seq
+
+    def after(self, seq: int, limit: int) -> list[tuple[int, int, int]]:
+        """``(seq, start, line)`` of up to ``limit`` matches with a seq above ``seq``."""
+        first = bisect_right(self.seqs, seq)
+        last = first + limit
+        return list(
+            zip(self.seqs[first:last], self.starts[first:last], self.lines[first:last], strict=True)
+        )
 
     def _seen_collection(self, moment: datetime) -> None:
         if self.last_collection is None or moment > self.last_collection:
@@ -127,13 +155,21 @@ class CsvIndex:
             self.offset, self.next_line = 0, 1
 
     def appended(
-        self, layout: Layout, ids: list[int], stamps: list[datetime], size: int, lines: int
+        self,
+        layout: Layout,
+        rows: list[tuple[int, int, int, int]],
+        stamps: list[datetime],
+        size: int,
+        lines: int,
     ) -> None:
-        """Record our own append (``lines`` physical lines, header included) unread."""
+        """Record our own append (``lines`` physical lines, header included) unread; ``rows``:
+        ``(event_id, seq, start, line)`` of each match written."""
         st = os.stat(self.path)
         self._identity = (st.st_dev, st.st_ino)
         self.layout = layout
-        self.ids.update(dict.fromkeys(ids))
+        for event_id, seq, start, line in rows:
+            self.ids[event_id] = None
+            self._numbered(start, line, seq)
         for moment in stamps:
             self._seen_collection(moment)
         self.offset, self.next_line = size, self.next_line + lines
@@ -145,6 +181,13 @@ class CsvIndex:
     @property
     def column_count(self) -> int:
         return len(self.layout.columns) if self.layout else len(MATCH_COLUMNS)
+
+
+def _seq_cell(layout: Layout, cells: list[str]) -> int | None:
+    if SEQ not in layout.columns:
+        return None
+    at = layout.index(SEQ)
+    return parse_int(cells[at]) if at < len(cells) else None
 
 
 def _unreadable(path: Path, exc: OSError) -> StoreUnavailable:

@@ -23,17 +23,27 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from filelock import FileLock, Timeout
 
 from oracxpred import messages
-from oracxpred.core.cells import RowError, match_to_row, row_to_match
+from oracxpred.core.cells import RowError, format_utc, match_to_row, parse_utc, row_to_match
 from oracxpred.core.records import FinishedMatch, OddsRow
 from oracxpred.errors import StoreNotWritable, StoreUnavailable
 from oracxpred.oserrors import os_reason
-from oracxpred.store.base import Heartbeat, QuarantinedEvent, SaveReport, Store, StoreInfo
+from oracxpred.store.base import (
+    CursorItem,
+    CursorPage,
+    Heartbeat,
+    QuarantinedEvent,
+    SaveReport,
+    Store,
+    StoreInfo,
+)
+from oracxpred.store.csv.cursor_upgrade import add_cursor_columns, needs_cursor_columns
 from oracxpred.store.csv.file import (
     append_bytes,
     fsync_dir,
@@ -48,6 +58,8 @@ from oracxpred.store.csv.index import CsvIndex
 from oracxpred.store.csv.odds import OddsFile
 from oracxpred.store.csv.quarantine import QuarantineFile
 from oracxpred.store.csv.state import HeartbeatLog, TrackingFile
+from oracxpred.store.cursor import INGESTED_AT, SEQ
+from oracxpred.store.cursor import page as cursor_page
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +148,12 @@ class CsvStore(Store):
                 self.path,
                 torn,
             )
+        if repair and needs_cursor_columns(index.layout):
+            assert index.layout is not None
+            numbered = add_cursor_columns(self.path, index.layout)
+            index.invalidate()
+            index.refresh()
+            log.info(messages.CSV_CURSOR_UPGRADED, self.path, numbered)
 
     def save_odds(self, rows: Sequence[OddsRow]) -> int:
         with self._mutex:
@@ -167,22 +185,33 @@ class CsvStore(Store):
     def _append(self, fresh: list[FinishedMatch]) -> None:
         index = self._index
         layout = index.layout or new_layout()
-        text = io.StringIO(newline="")
-        writer = csv.writer(text, lineterminator=layout.terminator)
-        for match in fresh:
-            row = match_to_row(match)
-            writer.writerow([row.get(column, "") for column in layout.columns])
-        body = text.getvalue().encode("utf-8", errors="replace")
-        lines = body.count(b"\n")
         prefix = b""
         if index.layout is None:  # new or emptied file: our header first
             prefix = header_bytes(layout)
-            lines += prefix.count(b"\n")
             layout = replace(layout, data_start=len(prefix), data_line=2)
         elif layout.missing_newline:  # adopted header without its line end
             prefix = layout.terminator.encode()
             layout = replace(layout, data_start=layout.data_start + len(prefix))
             layout = replace(layout, missing_newline=False)
+        # Each row encoded alone: the cursor index needs where each one starts.
+        now = format_utc(datetime.now(UTC))
+        header_lines = prefix.count(b"\n") if index.layout is None else 0
+        start, line = index.offset + len(prefix), index.next_line + header_lines
+        placed: list[tuple[int, int, int, int]] = []
+        chunks = [prefix]
+        for n, match in enumerate(fresh, index.last_seq + 1):
+            row = match_to_row(match)
+            row[SEQ], row[INGESTED_AT] = str(n), now
+            text = io.StringIO(newline="")
+            csv.writer(text, lineterminator=layout.terminator).writerow(
+                [row.get(column, "") for column in layout.columns]
+            )
+            encoded = text.getvalue().encode("utf-8", errors="replace")
+            placed.append((match.event_id, n, start, line))
+            chunks.append(encoded)
+            start, line = start + len(encoded), line + encoded.count(b"\n")
+        body = b"".join(chunks[1:])
+        lines = line - index.next_line
         created = not self.path.exists()
         before, after = append_bytes(self.path, prefix + body)
         if created:
@@ -191,8 +220,7 @@ class CsvStore(Store):
             index.invalidate()
             index.refresh()
             return
-        ids = [m.event_id for m in fresh]
-        index.appended(layout, ids, [m.collected_at for m in fresh], after, lines)
+        index.appended(layout, placed, [m.collected_at for m in fresh], after, lines)
 
     def stored_ids(self, event_ids: Iterable[int]) -> set[int]:
         with self._mutex:
@@ -203,6 +231,49 @@ class CsvStore(Store):
         with self._mutex:
             self._sync(repair=False)
             return len(self._index.ids)
+
+    def last_seq(self) -> int:
+        with self._mutex:
+            self._sync(repair=False)
+            return self._index.last_seq
+
+    def matches_after(self, seq: int, limit: int) -> CursorPage:
+        """The index knows where each match starts: a page reads only its own records."""
+        with self._mutex:
+            self._sync(repair=False)
+            wanted = self._index.after(seq, limit)
+        if not wanted:
+            return cursor_page([], seq)
+        items: list[CursorItem] = []
+        try:
+            with self.path.open("rb") as f:
+                layout = read_layout(self.path, f)
+                if layout is None:
+                    return cursor_page([], seq)
+                width = len(layout.columns)
+                numbers = {start: number for number, start, _ in wanted}
+                last_start = wanted[-1][1]
+                # One pass from the first wanted record to the last (repeats and blank lines
+                # between them are skipped): O(page), whatever the file's size.
+                for record in iter_records(f, wanted[0][1], wanted[0][2], width):
+                    number = numbers.get(record.start)
+                    if number is not None and record.complete and record.fields:
+                        try:
+                            cells = dict(zip(layout.columns, record.fields, strict=False))
+                            match = row_to_match(cells)
+                        except RowError as exc:
+                            self._warn_once(record.line, exc.reason)
+                        else:
+                            ingested = _ingested(cells.get(INGESTED_AT), match.collected_at)
+                            items.append(CursorItem(number, ingested, match))
+                    if record.start >= last_start:
+                        break
+        except OSError as exc:
+            raise StoreUnavailable(
+                messages.FILE_UNREADABLE.format(path=self.path, reason=os_reason(exc))
+            ) from exc
+        # A page ends at the last seq it looked at, even when that row was unreadable.
+        return CursorPage(tuple(items), wanted[-1][0])
 
     def iter_matches(self) -> Iterator[FinishedMatch]:
         try:
@@ -349,3 +420,13 @@ class CsvStore(Store):
                     messages.SPOOL_NOT_EMPTIED.format(path=path, reason=os_reason(exc))
                 ) from None
         return CsvStore(self.path, lock_timeout=self._lock_timeout)
+
+
+def _ingested(cell: str | None, collected_at: datetime) -> datetime:
+    """The row's ingestion time; its collection time when it has none (older rows)."""
+    if not cell or not cell.strip():
+        return collected_at
+    try:
+        return parse_utc(cell)
+    except RowError:  # a hand-edited cell must not hide the match from the cursor
+        return collected_at

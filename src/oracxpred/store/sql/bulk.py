@@ -18,16 +18,19 @@ Nothing can be lost or abort the import because of one row:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import cast
 
 import psycopg
 import sqlalchemy as sa
 
 from oracxpred.store.sql import schema
+from oracxpred.store.sql.sequence import CHANNEL, SEQ_LOCK
 from oracxpred.store.transfer.copy_format import COPY_OPTIONS
 
 STAGE = "oracxpred_import_stage"
 _NAMES = ", ".join(schema.INSERT_COLUMNS)
+_NAMES_SEQ = f"{_NAMES}, seq, ingested_at_utc"
 
 
 def _stage_ddl(dialect: sa.Dialect) -> str:
@@ -118,7 +121,7 @@ def _copy_new(
         found = cursor.fetchone()
         ids = cast("list[int] | None", found[0]) if found else None  # array_agg: NULL or ids
         stored = set(ids or ())
-    data, count = rows.data, len(rows)
+    lines = rows.lines
     if stored or len(set(rows.event_ids)) != len(rows.event_ids):
         lines = []
         seen = set(stored)
@@ -126,13 +129,42 @@ def _copy_new(
             if event_id not in seen:
                 seen.add(event_id)  # a repeat further down the chunk: the first one wins
                 lines.append(line)
-        data, count = (_copy_data(lines) if lines else b""), len(lines)
-    elif not data:
-        data = _copy_data(rows.lines)
+    count = len(lines)
     if count:
-        with cursor.copy(f"COPY matches ({_NAMES}) FROM STDIN ({COPY_OPTIONS})") as copy:
+        # The cursor's two cells appended to each line, numbered under the writers' lock
+        # (``sql/sequence.py``): cheaper than COPY then UPDATE, which rewrites every row.
+        base = _reserve(cursor)
+        now = datetime.now(UTC).isoformat()
+        data = (
+            "\n".join(f"{line},{base + n},{now}" for n, line in enumerate(lines, 1)).encode()
+            + b"\n"
+        )
+        with cursor.copy(f"COPY matches ({_NAMES_SEQ}) FROM STDIN ({COPY_OPTIONS})") as copy:
             copy.write(data)
+        cursor.execute("SELECT pg_notify(%s, %s)", (CHANNEL, str(base + count)))
     return CopyResult(written=count, duplicates=len(rows) - count, met_stored=bool(stored))
+
+
+def _reserve(cursor: psycopg.Cursor[tuple[object, ...]]) -> int:
+    """The highest seq given so far, with the writers' lock held until commit."""
+    cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (SEQ_LOCK,))
+    cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM matches")
+    found = cursor.fetchone()
+    return int(cast("int", found[0])) if found else 0
+
+
+def _number(cursor: psycopg.Cursor[tuple[object, ...]]) -> None:
+    """The cursor's seq for the rows the staged path just inserted (in file order: their
+    ids), in its transaction, and one NOTIFY with the highest (``sql/sequence.py``)."""
+    base = _reserve(cursor)
+    cursor.execute(
+        "UPDATE matches AS m SET seq = %s + r.n, ingested_at_utc = now() FROM (SELECT id, "
+        "ROW_NUMBER() OVER (ORDER BY id) AS n FROM matches WHERE seq IS NULL) AS r "
+        "WHERE m.id = r.id",
+        (base,),
+    )
+    if cursor.rowcount:
+        cursor.execute("SELECT pg_notify(%s, %s)", (CHANNEL, str(base + cursor.rowcount)))
 
 
 def _staged(conn: sa.Connection, rows: CopyRows) -> CopyResult:
@@ -147,6 +179,8 @@ def _staged(conn: sa.Connection, rows: CopyRows) -> CopyResult:
                 "ON CONFLICT (event_id) DO NOTHING"
             )
             written = int(cursor.rowcount)
+            if written:
+                _number(cursor)
         return CopyResult(written=written, duplicates=len(rows) - written)
     except (psycopg.DataError, psycopg.IntegrityError) as exc:
         if len(rows) == 1:

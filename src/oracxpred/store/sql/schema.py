@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
 from oracxpred.core.records import MATCH_COLUMNS
+from oracxpred.store.cursor import INGESTED_AT, SEQ
 
 VERSION_TABLE = "oracxpred_schema_version"
 """Alembic's version table. Not the default ``alembic_version``: the original app may be a
@@ -130,17 +131,30 @@ def _match_columns() -> list[sa.Column[Any]]:
     return columns
 
 
+def cursor_columns() -> list[sa.Column[Any]]:
+    """Added by 0006 (``store/cursor.py``); nullable: rows another program writes get theirs
+    at the next import, adopted and pre-0006 rows from the migration."""
+    return [
+        sa.Column(SEQ, sa.BigInteger(), nullable=True),
+        sa.Column(INGESTED_AT, UtcDateTime(), nullable=True),
+    ]
+
+
+SEQ_INDEX = "uq_matches_seq"
+
 matches = sa.Table(
     "matches",
     metadata,
     *_match_columns(),
     sort_time_column(),
+    *cursor_columns(),
     # A unique INDEX rather than a constraint: it is what ON CONFLICT (event_id) and INSERT
     # IGNORE need, and it can be added to an adopted table the same way on every backend.
     sa.Index("uq_matches_event_id", "event_id", unique=True),
     sa.Index("ix_matches_league", "league", **_PREFIX),
     # The web's order (newest first): sort_time, then collection time, then event id.
     sa.Index("ix_matches_sort_time", "sort_time", "timestamp_utc", "event_id"),
+    sa.Index(SEQ_INDEX, SEQ, unique=True),  # the cursor's order; never two rows with one seq
     **_TABLE,
 )
 

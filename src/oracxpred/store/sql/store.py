@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -24,6 +25,8 @@ from oracxpred.core.records import FinishedMatch, OddsRow
 from oracxpred.core.state_codec import dumps_state, loads_state
 from oracxpred.errors import StoreCorrupted, StoreError
 from oracxpred.store.base import (
+    CursorItem,
+    CursorPage,
     Heartbeat,
     LeagueStats,
     MatchPage,
@@ -33,13 +36,14 @@ from oracxpred.store.base import (
     Store,
     StoreInfo,
 )
+from oracxpred.store.cursor import page as cursor_page
 from oracxpred.store.odds_rows import row_values, values_row
 from oracxpred.store.quarantine import ROWS_KEPT
 from oracxpred.store.sql import describe as sql_describe
 from oracxpred.store.sql import engine as sql_engine
 from oracxpred.store.sql import migrate as sql_migrate
 from oracxpred.store.sql import query as sql_query
-from oracxpred.store.sql import schema, write
+from oracxpred.store.sql import schema, sequence, write
 from oracxpred.store.sql.errors import guard
 from oracxpred.store.sql.rows import heartbeat_row, match_row, row_heartbeat, row_match
 from oracxpred.store.sql.write import ROWS_PER_STATEMENT, chunks, insert_new, tracking_upsert
@@ -95,6 +99,15 @@ class SqlStore(Store):
         if self._migrate and not self._schema_ready:
             self.upgrade()
 
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sa.Connection]:
+        """A write transaction; on SQLite ``BEGIN IMMEDIATE``, so that reading the next seq
+        already holds the write lock (a deferred one could not upgrade under a rival)."""
+        with self._engine.connect() as conn:
+            conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+            with conn.begin():
+                yield conn
+
     # -- matches -----------------------------------------------------------------------------
 
     def save_matches(self, matches: Sequence[FinishedMatch]) -> SaveReport:
@@ -105,10 +118,16 @@ class SqlStore(Store):
             batch.setdefault(match.event_id, match)  # a repeat inside the batch: first wins
         rows = [match_row(m) for m in batch.values()]
         self._ready()
-        with self._guard("Enregistrement des matchs"), self._engine.begin() as conn:
+        with self._guard("Enregistrement des matchs"), self._write() as conn:
+            # After the lock of next_seq: a skipped duplicate leaves a gap, never a reuse.
+            first, now = sequence.next_seq(conn), datetime.now(UTC)
+            for n, row in enumerate(rows):
+                row["seq"], row["ingested_at_utc"] = first + n, now
             written: set[int] = set()
             for chunk in chunks(rows, ROWS_PER_STATEMENT):
                 written |= insert_new(conn, chunk)
+            if written:
+                sequence.notify(conn, max(r["seq"] for r in rows if r["event_id"] in written))
         saved: list[int] = []
         duplicates: list[int] = []
         for match in matches:  # batch order, as the CSV store reports
@@ -176,6 +195,23 @@ class SqlStore(Store):
                 return
             last = rows[-1]["id"]
             yield from (row_match(row) for row in rows)
+
+    def matches_after(self, seq: int, limit: int) -> CursorPage:
+        """Through ``uq_matches_seq``: ``seq > N ORDER BY seq LIMIT n``, O(page)."""
+        self._ready()
+        query = sa.select(M).where(M.c.seq > seq).order_by(M.c.seq).limit(limit)
+        with self._guard("Lecture des matchs"), self._engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        items = [
+            CursorItem(r["seq"], r["ingested_at_utc"] or r["timestamp_utc"], row_match(r))
+            for r in rows
+        ]
+        return cursor_page(items, seq)
+
+    def last_seq(self) -> int:
+        self._ready()
+        with self._guard("Lecture des matchs"), self._engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.max(M.c.seq))).scalar() or 0)
 
     def count_matches(self) -> int:
         self._ready()

@@ -35,6 +35,7 @@ from datetime import UTC, datetime
 from oracxpred.core.finish import outcome_of
 from oracxpred.core.records import MATCH_COLUMNS, ORIGINAL_COLUMNS, FinishedMatch, Score
 from oracxpred.core.validate import latest_date
+from oracxpred.store.cursor import CURSOR_COLUMNS
 
 TEXT_COLUMNS = ("league", "team1", "team2", "status")
 COPY_OPTIONS = f"FORMAT csv, FORCE_NOT_NULL ({', '.join(TEXT_COLUMNS)})"
@@ -101,6 +102,7 @@ _CELLS: dict[str, tuple[str, str]] = {
     "finish_source": ("(?:feed|results|backfill)", "(?i:feed|results|backfill)?"),
 }
 assert ",".join(_CELLS) == ",".join(MATCH_COLUMNS)
+_CURSOR_TAIL = re.compile(r",[0-9]*,[0-9T:.Z -]*\Z")
 _OUTCOMES = {"1": "1", "2": "2", "N": "N", "n": "N", "X": "N", "x": "N"}
 
 _ORIGINAL_SUFFIX = "," * (len(MATCH_COLUMNS) - len(ORIGINAL_COLUMNS)) + "feed"
@@ -126,6 +128,11 @@ class LineConverter:
 
     def __init__(self, header: Sequence[str], now: datetime) -> None:
         columns = tuple(header)
+        # The CSV store's file ends with the cursor's two cells: the importing store numbers
+        # the rows itself, so they are dropped (``_CURSOR_TAIL``).
+        self._cursor = columns == MATCH_COLUMNS + CURSOR_COLUMNS
+        if self._cursor:
+            columns = MATCH_COLUMNS
         self.enabled = columns in (MATCH_COLUMNS, ORIGINAL_COLUMNS)
         self._original = columns == ORIGINAL_COLUMNS
         self._strict = _line_pattern(columns, 0).fullmatch if self.enabled else None
@@ -142,6 +149,11 @@ class LineConverter:
         if self._strict is None or self._lenient is None:
             return None
         content = line.rstrip("\r\n")
+        if self._cursor:
+            tail = _CURSOR_TAIL.search(content)
+            if tail is None:
+                return None
+            content = content[: tail.start()]
         found = self._strict(content)
         lenient = found is None
         if found is None:

@@ -14,7 +14,7 @@ import os
 import secrets
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -22,11 +22,13 @@ from typing import Any, TextIO
 from tqdm import tqdm
 
 from oracxpred import messages
-from oracxpred.core.cells import match_to_row
+from oracxpred.core.cells import format_utc, match_to_row
 from oracxpred.core.records import MATCH_COLUMNS, FinishedMatch
 from oracxpred.errors import StoreNotWritable
 from oracxpred.oserrors import os_reason
 from oracxpred.store.base import Store
+from oracxpred.store.cursor import CURSOR_COLUMNS
+from oracxpred.store.cursor import MAX_LIMIT as CURSOR_PAGE
 from oracxpred.store.transfer import excel as excel_form
 from oracxpred.store.transfer.copy_format import sql_value_error
 from oracxpred.store.transfer.records import count_lines, read_header, records, reference
@@ -103,19 +105,43 @@ def _import_rows(
     bar.update(report.read - bar.n)
 
 
-def write_export(store: Store, f: TextIO, *, excel: bool = False, progress: bool = False) -> int:
-    """Our header then every stored match (storage order) to an open text file; the count."""
+def write_export(
+    store: Store,
+    f: TextIO,
+    *,
+    excel: bool = False,
+    progress: bool = False,
+    after_seq: int | None = None,
+) -> int:
+    """Our header then every stored match (storage order) to an open text file; the count.
+
+    ``after_seq``: only the matches stored after that seq, in ``seq`` order, with two more
+    columns, ``seq`` and ``ingested_at_utc`` (the incremental cursor, ``store/cursor.py``)."""
     writer = excel_form.writer(f, excel)
-    writer.writerow(MATCH_COLUMNS)
+    cursor = after_seq is not None
+    writer.writerow(MATCH_COLUMNS + CURSOR_COLUMNS if cursor else MATCH_COLUMNS)
     count = 0
     with tqdm(unit=" lignes", desc="Export", file=sys.stderr, disable=not progress) as bar:
-        for match in store.iter_matches():
-            writer.writerow(excel_form.cells(match_to_row(match), excel))
+        for match, extra in _exported(store, after_seq):
+            writer.writerow(excel_form.cells(match_to_row(match), excel) + extra)
             count += 1
             if count % 10_000 == 0:
                 bar.update(10_000)
         bar.update(count % 10_000)
     return count
+
+
+def _exported(store: Store, after_seq: int | None) -> Iterator[tuple[FinishedMatch, list[str]]]:
+    if after_seq is None:
+        yield from ((match, []) for match in store.iter_matches())
+        return
+    while True:
+        page = store.matches_after(after_seq, CURSOR_PAGE)
+        if not page.items:
+            return
+        for item in page.items:
+            yield item.match, [str(item.seq), format_utc(item.ingested_at)]
+        after_seq = page.next_seq
 
 
 def export_csv(
@@ -125,6 +151,7 @@ def export_csv(
     *,
     excel: bool = False,
     parents: bool = True,
+    after_seq: int | None = None,
 ) -> int:
     """Write every stored match to ``path`` (our header, storage order); returns the count.
 
@@ -144,7 +171,7 @@ def export_csv(
         ) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            count = write_export(store, f, excel=excel, progress=progress)
+            count = write_export(store, f, excel=excel, progress=progress, after_seq=after_seq)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

@@ -31,6 +31,7 @@ from oracxpred import messages
 from oracxpred.core.records import MATCH_COLUMNS, ORIGINAL_COLUMNS
 from oracxpred.errors import StoreCorrupted
 from oracxpred.logs import get_logger
+from oracxpred.store.cursor import CURSOR_COLUMNS
 from oracxpred.store.sql import schema
 from oracxpred.store.sql.errors import driver_detail
 from oracxpred.store.sql.migrations.adopt_sqlite import rebuild_sqlite
@@ -58,7 +59,8 @@ def adopt_legacy(bind: sa.Connection) -> list[tuple[int, int]]:
 
 def _check_columns(names: Sequence[str]) -> None:
     missing = [c for c in ORIGINAL_COLUMNS if c not in names]
-    unknown = [c for c in names if c not in (*MATCH_COLUMNS, "id", "sort_time")]
+    known = (*MATCH_COLUMNS, *CURSOR_COLUMNS, "id", "sort_time")
+    unknown = [c for c in names if c not in known]
     if missing or unknown:
         raise StoreCorrupted(
             messages.ADOPT_UNKNOWN_TABLE.format(
@@ -162,6 +164,9 @@ def _alter_in_place(bind: sa.Connection, columns: dict[str, ReflectedColumn]) ->
             op.add_column("matches", sa.Column(name, type_, nullable=True))
     if "sort_time" not in columns:
         op.add_column("matches", schema.sort_time_column())
+    for column in schema.cursor_columns():  # numbered by 0006
+        if column.name not in columns:
+            op.add_column("matches", column)
 
 
 def _check_convertible_mysql(bind: sa.Connection, columns: dict[str, ReflectedColumn]) -> None:
