@@ -8,7 +8,6 @@ import io
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -56,7 +55,7 @@ def match(event_id: int, league: str) -> FinishedMatch:
 
 def timeline(event_id: int) -> tuple[OddsRow, ...]:
     first = [HOME, DRAW, OVER, HANDICAP]
-    second = [replace(HOME, price=2.0), DRAW, OVER]
+    second = [Price(1, 1, None, 2.0, False, False), DRAW, OVER]
     rows = diff(event_id, [], first, observed_at=T0, server_time=T0 - 1, phase=Phase.PREMATCH)
     later = T0 + 86_400  # the next day
     return rows + diff(
