@@ -107,3 +107,24 @@ def test_closing_totals_uses_the_last_usable_prematch_prices() -> None:
     line, p_over = totals[1]
     assert line == 2.5
     assert p_over == pytest.approx((1 / 1.8) / (1 / 1.8 + 1 / 2.0))
+
+
+def test_closing_totals_are_reused_a_minute_unless_fresh(tmp_path: Path) -> None:
+    from oracxpred.store.values import MatchQuery
+    from oracxpred.web.stats import store_over_under
+
+    with CsvStore(tmp_path / "matches.csv") as store:
+        store.save_matches(WITH_TIMELINE[:1])
+        first = store_over_under(store, MatchQuery(limit=None))
+        assert sum(s.with_total for s in first.values()) == 0
+        over, under = Price(17, 9, 2.5, 1.8, False, True), Price(17, 10, 2.5, 2.0, False, True)
+        start = WITH_TIMELINE[0].start_time
+        assert start is not None
+        store.save_odds(
+            diff(WITH_TIMELINE[0].event_id, [], [over, under], observed_at=int(start.timestamp()),
+                 server_time=None, phase=Phase.PREMATCH)
+        )  # fmt: skip
+        cached = store_over_under(store, MatchQuery(limit=None))
+        assert sum(s.with_total for s in cached.values()) == 0  # within the minute
+        fresh = store_over_under(store, MatchQuery(limit=None), fresh=True)
+        assert sum(s.with_total for s in fresh.values()) == 1

@@ -3,6 +3,8 @@ over/under rates beside the closing main total's implied probability (issue 14).
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -122,9 +124,35 @@ def over_under(
     return leagues
 
 
-def store_over_under(store: Store, query: MatchQuery) -> dict[str, OverUnder]:
-    """One pass over the timeline, one over the selected matches."""
+TOTALS_TTL_S = 60.0
+"""How long the closing totals of a store are reused: one pass over a big timeline costs
+seconds (about 3 s for 170,000 rows on CSV), and closing lines only change as matches start."""
+_totals_cache: dict[tuple[int, str], tuple[float, dict[int, tuple[float, float]]]] = {}
+_totals_lock = threading.Lock()
+
+
+def cached_closing_totals(store: Store) -> dict[int, tuple[float, float]]:
+    """``closing_totals`` of the whole timeline, reused for ``TOTALS_TTL_S``."""
+    key = (id(store), store.target)
+    now = time.monotonic()
+    with _totals_lock:
+        hit = _totals_cache.get(key)
+    if hit is not None and now - hit[0] < TOTALS_TTL_S:
+        return hit[1]
     totals = closing_totals(store.iter_odds())
+    with _totals_lock:
+        if len(_totals_cache) >= 16:  # a few stores per process at most
+            _totals_cache.clear()
+        _totals_cache[key] = (now, totals)
+    return totals
+
+
+def store_over_under(
+    store: Store, query: MatchQuery, *, fresh: bool = False
+) -> dict[str, OverUnder]:
+    """One pass over the timeline (reused a minute unless ``fresh``), one over the selected
+    matches."""
+    totals = closing_totals(store.iter_odds()) if fresh else cached_closing_totals(store)
     return over_under(selected_matches(store.iter_matches(), query), totals)
 
 
