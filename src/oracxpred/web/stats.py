@@ -126,7 +126,7 @@ def over_under(
 
 TOTALS_TTL_S = 60.0
 """How long the closing totals of a store are reused: one pass over a big timeline costs
-seconds (about 3 s for 170,000 rows on CSV), and closing lines only change as matches start."""
+seconds (3 to 6 s for 170,000 rows on CSV or SQLite); closing lines change as matches start."""
 _totals_cache: dict[tuple[int, str], tuple[float, dict[int, tuple[float, float]]]] = {}
 _totals_lock = threading.Lock()
 
