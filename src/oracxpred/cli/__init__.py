@@ -138,6 +138,9 @@ def _register_optional() -> None:
     group.add_command(db, "db")
     group.add_command(import_csv, "import-csv")
     group.add_command(export_csv, "export-csv")
+    from oracxpred.cli.export_odds import export_odds
+
+    group.add_command(export_odds, "export-odds")
     group.add_command(web, "web")
     from oracxpred.cli.doctor import doctor
 

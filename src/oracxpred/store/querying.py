@@ -63,6 +63,13 @@ def _selected(matches: Iterable[FinishedMatch], query: MatchQuery) -> Iterator[F
         yield match
 
 
+def selected_matches(
+    matches: Iterable[FinishedMatch], query: MatchQuery
+) -> Iterator[FinishedMatch]:
+    """The matches ``query``'s filters keep (its paging ignored), streamed in input order."""
+    return _selected(matches, query)
+
+
 def filter_sort_page(matches: Iterable[FinishedMatch], query: MatchQuery) -> MatchPage:
     """The page ``query`` asks for, newest first, with the count of every selected match.
 

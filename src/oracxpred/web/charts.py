@@ -7,7 +7,8 @@ charts are plain inline SVG and work with scripts disabled.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from oracxpred.store.base import Heartbeat, LeagueStats
@@ -202,3 +203,102 @@ def cycles_chart(heartbeats: Sequence[Heartbeat]) -> Chart:
         (Line(left, top + plot_h, width - left, top + plot_h, "baseline"),),
         (("cycle-ok", "Matchs sauvegardés (cycle réussi)"), ("cycle-failed", "Cycle en échec")),
     )
+
+
+# -- Odds over time (the match page, issue 14) -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One selection's price over time: polylines (a gap where it was blocked or absent)."""
+
+    name: str
+    color: str
+    dashed: bool
+    segments: tuple[str, ...]  # SVG ``points`` of each unbroken stretch
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimeChart:
+    """The odds chart of one match: axes (lines, labels), series, and the kick-off mark."""
+
+    width: float
+    height: float
+    name: str
+    lines: tuple[Line, ...]
+    labels: tuple[Label, ...]
+    series: tuple[Series, ...]
+    kickoff: Line | None
+
+
+PRICE_TICKS = (1.1, 1.25, 1.5, 2.0, 3.0, 5.0, 10.0, 20.0, 30.0)
+"""Price gridlines of the odds chart (log scale: a price's move reads as a relative move)."""
+
+
+def odds_chart(
+    name: str,
+    curves: Sequence[tuple[str, str, bool, Sequence[tuple[int, float | None]]]],
+    kickoff: int | None,
+    time_text: Callable[[int], str],
+    width: float = 720.0,
+    height: float = 260.0,
+) -> TimeChart | None:
+    """Step curves of prices over time, log scale; None when no curve has a usable price.
+
+    ``curves``: (name, colour, dashed, points) where points are ``(unix seconds, price)`` in
+    time order, each price held until the next point, None for "blocked or gone" (a gap).
+    """
+    left, right, top, bottom = 44.0, 12.0, 12.0, 26.0
+    plot_w, plot_h = width - left - right, height - top - bottom
+    stamps = [t for *_, points in curves for t, _ in points]
+    prices = [p for *_, points in curves for _, p in points if p is not None]
+    if not prices:
+        return None
+    start, end = min(stamps), max(stamps)
+    if kickoff is not None:
+        start, end = min(start, kickoff), max(end, kickoff)
+    end = max(end, start + 60)
+    low, high = math.log(min(prices) * 0.95), math.log(max(prices) * 1.05)
+    high = max(high, low + 0.1)
+
+    def x(t: int) -> float:
+        return _r(left + plot_w * (t - start) / (end - start))
+
+    def y(price: float) -> float:
+        return _r(top + plot_h * (1 - (math.log(price) - low) / (high - low)))
+
+    lines: list[Line] = [Line(left, top + plot_h, width - right, top + plot_h, "baseline")]
+    labels: list[Label] = []
+    for tick in PRICE_TICKS:
+        if low <= math.log(tick) <= high:
+            lines.append(Line(left, y(tick), width - right, y(tick)))
+            labels.append(Label(left - 4, y(tick) + 3.5, fmt_number(tick, 2), "end", "tick"))
+    for i in range(5):
+        t = start + (end - start) * i // 4
+        labels.append(
+            Label(x(t), height - 8, time_text(t), ("start", "middle", "middle", "middle", "end")[i],
+                  "tick")
+        )  # fmt: skip
+    series: list[Series] = []
+    for label, color, dashed, points in curves:
+        segments: list[str] = []
+        current: list[str] = []
+        for i, (t, price) in enumerate(points):
+            until = points[i + 1][0] if i + 1 < len(points) else end
+            if price is None:
+                if current:
+                    segments.append(" ".join(current))
+                current = []
+                continue
+            current += [f"{x(t)},{y(price)}", f"{x(until)},{y(price)}"]
+        if current:
+            segments.append(" ".join(current))
+        last = next((p for _, p in reversed(points) if p is not None), None)
+        title = f"{label} — dernière cote {fmt_number(last, 2) if last else '—'}"
+        series.append(Series(label, color, dashed, tuple(segments), title))
+    mark = None
+    if kickoff is not None:
+        mark = Line(x(kickoff), top, x(kickoff), top + plot_h, "kickoff")
+        labels.append(Label(x(kickoff) + 4, top + 10, "coup d'envoi", "start", "kickoff"))
+    return TimeChart(width, height, name, tuple(lines), tuple(labels), tuple(series), mark)
