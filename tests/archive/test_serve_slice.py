@@ -117,3 +117,43 @@ def test_torn_slice_is_refused_in_french(tmp_path):
         assert done.returncode == 1, (path, done.stdout, done.stderr)
         assert "Tranche illisible" in done.stderr or "Tranche introuvable" in done.stderr
         assert str(path.name) in done.stderr
+
+
+def test_feed_sim_archive_serves_until_sigterm(tmp_path):
+    """``oracxpred feed-sim --archive``: a real process serves the slice, stops on SIGTERM."""
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    from tests.archive.test_cli import MAIN
+    from tests.helpers import REPO
+
+    with start_simulator(seed=76) as sim:
+        settings = live_settings(sim, tmp_path)
+        live_run(sim, settings, polls=3)
+    args = ["feed-sim", "--archive", str(settings.archive_path), "--port", "0"]
+    process = subprocess.Popen(
+        [sys.executable, "-c", MAIN, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
+    try:
+        assert process.stdout is not None
+        started = process.stdout.readline()
+        assert "Rejeu de la tranche" in started
+        assert "3 réponse(s) du flux" in started
+        feed_url = re.search(r"--feed-url : (\S+)", process.stdout.readline()).group(1)
+        with httpx.Client() as http:
+            statuses = [http.get(feed_url).status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 410]
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, err
+    assert "Tranche servie : 3 réponse(s) du flux sur 3" in out
