@@ -145,7 +145,9 @@ def test_feed_sim_archive_serves_until_sigterm(tmp_path):
         started = process.stdout.readline()
         assert "Rejeu de la tranche" in started
         assert "3 réponse(s) du flux" in started
-        feed_url = re.search(r"--feed-url : (\S+)", process.stdout.readline()).group(1)
+        found = re.search(r"--feed-url : (\S+)", process.stdout.readline())
+        assert found is not None
+        feed_url = found.group(1)
         with httpx.Client() as http:
             statuses = [http.get(feed_url).status_code for _ in range(4)]
         assert statuses == [200, 200, 200, 410]
