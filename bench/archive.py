@@ -15,6 +15,9 @@ the same temporary folder as the archive.
 
 Compaction memory: ``ru_maxrss`` growth while compacting the largest hour is printed; the hour
 is streamed line by line.
+
+The machine is shared: ``sum(range(10**6))`` is timed before and after (best of 5, as
+``python -m timeit`` does) and printed next to the figures, so that runs can be compared.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import statistics
 import sys
 import tempfile
 import time
+import timeit
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
@@ -125,6 +129,11 @@ def replay_speed(root: Path, target: Path) -> tuple[float, float, int]:
     return summary.cycles / elapsed, summary.cycles / used, summary.saved
 
 
+def machine_speed() -> float:
+    """``python -m timeit "sum(range(10**6))"``, in ms per loop (best of 5)."""
+    return min(timeit.repeat("sum(range(10**6))", number=10, repeat=5)) / 10 * 1000
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="3 h au lieu de 24 h")
@@ -135,6 +144,8 @@ def main() -> int:
     logging.getLogger("oracxpred").setLevel(logging.ERROR)
     polls = 180 if args.quick else 1440
     print_machine()
+    before = machine_speed()
+    print(f"Référence : sum(range(10**6)) = {before:.1f} ms (avant)")
     with tempfile.TemporaryDirectory(prefix="oracxpred-archive-") as tmp:
         root = Path(tmp) / "archive"
         t0 = time.perf_counter()
@@ -157,6 +168,7 @@ def main() -> int:
                 ["rejeu (polls/s)", f"{polls_per_s:.0f}"],
                 ["rejeu (polls par seconde de CPU)", f"{cpu_polls_per_s:.0f}"],
                 ["matchs reconstruits", saved],
+                ["sum(range(10**6)) avant / après (ms)", f"{before:.1f} / {machine_speed():.1f}"],
             ],
         )
         print(result_line(ratio=found.ratio, overhead_ms=over, replay_polls_per_s=polls_per_s))

@@ -233,3 +233,32 @@ def test_archive_settings_follow_flag_env_default(tmp_path):
     flag = load_settings({"archive_dir": "/y", "no_archive": True}, {"ORACXPRED_ARCHIVE_DIR": "/x"})
     assert flag.archive_path == Path("/y")
     assert not flag.archive
+
+
+def _open_fds_on(path: Path) -> int:
+    fds = Path("/proc/self/fd")
+    count = 0
+    for fd in fds.iterdir():
+        try:
+            count += fd.resolve() == path.resolve()
+        except OSError:
+            continue
+    return count
+
+
+def test_writer_keeps_one_file_open_and_follows_an_unlinked_file(tmp_path):
+    """No re-opening per record; a raw file removed under the writer (compaction or pruning
+    by another process) is never written into: the next record starts a fresh file."""
+    raw = tmp_path / "2026/12/02/14.jsonl"
+    writer = ArchiveWriter(tmp_path, clock=lambda: T0)
+    for i in range(5):
+        writer(exchange(T0 + i))
+    assert _open_fds_on(raw) == 1
+    raw.unlink()  # as another process's pruning would
+    writer(exchange(T0 + 6))
+    assert [decode(line).t for line in lines(raw)] == ["2026-12-02T14:00:06.000000Z"]
+    writer.close()
+    assert _open_fds_on(raw) == 0
+    writer(exchange(T0 + 7))  # a closed writer simply opens the file again
+    assert len(lines(raw)) == 2
+    writer.close()

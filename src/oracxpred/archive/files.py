@@ -1,6 +1,7 @@
 """The archive's files: locked appends, hour compaction, retention (docs/archive.md).
 
-Appends: an exclusive ``flock``, one ``write`` of the whole line, ``fdatasync``. A SIGKILL can
+Appends: an exclusive ``flock``, one ``write`` of the whole line, ``fdatasync``, on a file kept
+open between records. A SIGKILL can
 only tear the line being written; the next writer starts a fresh line after it, and readers
 skip it with a note. Compaction folds a finished hour's raw file into one long-window zstd
 stream (temporary file, fsync, rename, then the raw file removed), line by line, so memory
@@ -14,7 +15,7 @@ import fcntl
 import hashlib
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -65,30 +66,76 @@ def _open_locked(path: Path, flags: int) -> int:
             raise FileNotFoundError(path)
 
 
-@contextmanager
-def _locked(path: Path, flags: int) -> Iterator[int]:
-    fd = _open_locked(path, flags)
-    try:
-        yield fd
-    finally:
-        os.close(fd)  # releases the lock
+class Appender:
+    """``append_line`` for one writer, keeping the current hour's file open between records.
+
+    Same guarantees (exclusive ``flock`` around one ``write``, ``fdatasync`` before the lock is
+    released); only the ``open``/``close`` per record is saved. The fd is dropped when the path
+    changes (a new hour), after any error, and when compaction or pruning unlinked the file
+    (``st_nlink`` 0 under the lock: the record goes to a fresh file)."""
+
+    def __init__(self) -> None:
+        self._path: Path | None = None
+        self._fd: int | None = None
+        self._pid = os.getpid()
+
+    def append(self, path: Path, line: bytes) -> None:
+        try:
+            self._append(path, line)
+        except BaseException:
+            self.close()
+            raise
+
+    def _append(self, path: Path, line: bytes) -> None:
+        if self._pid != os.getpid():  # a forked child shares the parent's lock: its own fd
+            self._fd, self._path, self._pid = None, None, os.getpid()
+        while True:
+            fd = self._fd if self._path == path else None
+            created = False
+            if fd is None:
+                self.close()
+                created = not path.exists()
+                if created:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+                self._path, self._fd = path, fd
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                size_nlink = os.fstat(fd)
+                if size_nlink.st_nlink == 0:
+                    self.close()  # compacted or pruned meanwhile: write to a fresh file
+                    continue
+                size = size_nlink.st_size
+                if size and os.pread(fd, 1, size - 1) != b"\n":
+                    line = b"\n" + line  # after a torn record: start a clean line
+                written = os.write(fd, line)
+                if written != len(line):
+                    raise OSError(errno.ENOSPC, "écriture partielle")
+                os.fdatasync(fd)  # data and size: what a reader needs after a power cut
+            finally:
+                if self._fd == fd:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+            if created:
+                _fsync_dir(path.parent)
+            return
+
+    def close(self) -> None:
+        fd, self._fd, self._path = self._fd, None, None
+        if fd is not None:
+            with suppress(OSError):
+                os.close(fd)
+
+    def __del__(self) -> None:
+        self.close()
 
 
 def append_line(path: Path, line: bytes) -> None:
     """One record, durably, never interleaved with another process's record."""
-    created = not path.exists()
-    if created:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(path, os.O_RDWR | os.O_APPEND | os.O_CREAT) as fd:
-        size = os.fstat(fd).st_size
-        if size and os.pread(fd, 1, size - 1) != b"\n":
-            line = b"\n" + line  # after a torn record: start a clean line
-        written = os.write(fd, line)
-        if written != len(line):
-            raise OSError(errno.ENOSPC, "écriture partielle")
-        os.fdatasync(fd)  # data and size: what a reader needs after a power cut
-    if created:
-        _fsync_dir(path.parent)
+    appender = Appender()
+    try:
+        appender.append(path, line)
+    finally:
+        appender.close()
 
 
 @dataclass(slots=True)

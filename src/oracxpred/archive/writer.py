@@ -1,9 +1,10 @@
 """The feed client's recorder: every exchange appended, an outage never fails a cycle.
 
 Every process (daemon, one-shot run, web collector) appends to the current hour's raw file
-(``files.append_line``). The first record of a new hour, in whichever process, compacts the
-earlier hours and prunes files past the retention. A full or read-only folder is reported once
-per outage, counted in ``oracxpred_archive_errors_total``, and recording resumes by itself.
+(``files.Appender``, which keeps it open between records). The first record of a new hour, in
+whichever process, compacts the earlier hours and prunes files past the retention. A full or
+read-only folder is reported once per outage, counted in ``oracxpred_archive_errors_total``,
+and recording resumes by itself.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from oracxpred.archive import messages
-from oracxpred.archive.files import append_line, compact_before, drop_stale_temporaries, prune
+from oracxpred.archive.files import Appender, compact_before, drop_stale_temporaries, prune
 from oracxpred.archive.record import RAW_SUFFIX, encode, from_exchange, hour_key
 from oracxpred.feed.exchange import Exchange
 from oracxpred.logs import get_logger
@@ -56,14 +57,19 @@ class ArchiveWriter:
         self._lost = 0
         self._since: float | None = None
         self._maintained: str | None = None  # hour whose compaction/pruning ran
+        self._appender = Appender()
+        self._paths: dict[str, Path] = {}
 
     def __call__(self, exchange: Exchange) -> None:
         self.record(exchange)
 
     def record(self, exchange: Exchange) -> None:
         key = hour_key(exchange.received_at)
+        path = self._paths.get(key)
+        if path is None:
+            self._paths = {key: (path := self.root / f"{key}{RAW_SUFFIX}")}
         try:
-            append_line(self.root / f"{key}{RAW_SUFFIX}", encode(from_exchange(exchange)))
+            self._appender.append(path, encode(from_exchange(exchange)))
         except OSError as exc:
             self._lost += 1
             self._failed(exc)
@@ -80,6 +86,10 @@ class ArchiveWriter:
             alerts.resolve("archive")
             self._keep_last_error()
             self._lost = 0
+
+    def close(self) -> None:
+        """Release the current hour's file (also done when the writer is collected)."""
+        self._appender.close()
 
     def maintain(self, current: str) -> None:
         """Compact the finished hours and prune; once per hour and per process."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import signal
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import click
@@ -19,6 +20,17 @@ from oracxpred.cli.french import HELP_OPTION, FrenchCommand
 from oracxpred.oserrors import os_reason
 from oracxpred.simulator.catalog import CATALOG
 from oracxpred.simulator.server import start_simulator
+from oracxpred.simulator.slice import SliceError, SliceHandle, start_slice_server
+
+SLICE_STARTED = (
+    "Rejeu de la tranche {path} sur {url} : {feed} réponse(s) du flux et {results} du "
+    "service de résultats, servies dans l'ordre enregistré (statut, Content-Type, Date et "
+    "corps tels qu'enregistrés)."
+)
+SLICE_STATE = "État du rejeu : GET {url}/__slice__ ; tranche épuisée : HTTP 410."
+SLICE_DONE = (
+    "Tranche servie : {served} réponse(s) du flux sur {total}, {results} du service de résultats."
+)
 
 
 def _unit_interval(ctx: click.Context, param: click.Parameter, value: float) -> float:
@@ -80,6 +92,18 @@ def _positive(ctx: click.Context, param: click.Parameter, value: float) -> float
     show_default=True,
     help="Jours de matchs déjà joués avant le début, listés par le service de résultats.",
 )
+@click.option(
+    "--archive",
+    "archive",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="FICHIER",
+    help=(
+        "Sert une tranche enregistrée (fichier de « oracxpred archive export », .jsonl ou "
+        ".jsonl.zst, ou dossier d'archive) au lieu de la ligue simulée : chaque requête au "
+        "flux reçoit la réponse enregistrée suivante ; --seed, --speed, --league… sont ignorés."
+    ),
+)
 def feed_sim(
     port: int,
     host: str,
@@ -90,8 +114,11 @@ def feed_sim(
     start_epoch: int | None,
     leagues: tuple[str, ...],
     history_days: int,
+    archive: Path | None,
 ) -> int:
     """Simulateur local du flux 1xBet (football virtuel), avec vérité terrain et pannes."""
+    if archive is not None:
+        return _serve_slice(archive, host, port)
     epoch = start_epoch if start_epoch is not None else int(time.time()) // 60 * 60
     try:
         handle = start_simulator(
@@ -114,6 +141,49 @@ def feed_sim(
     click.echo(msg.SIM_FEED_URL.format(feed_url=handle.feed_url))
     click.echo(msg.SIM_ENDPOINTS.format(url=handle.url))
     click.echo(msg.SIM_HOW_TO_STOP)
+    try:
+        _wait_for_stop()
+    finally:
+        handle.stop()
+    click.echo(msg.SIM_STOPPED)
+    return 0
+
+
+def _serve_slice(path: Path, host: str, port: int) -> int:
+    try:
+        handle: SliceHandle = start_slice_server(path, port=port, host=host)
+    except SliceError as exc:
+        click.echo(f"Erreur : {exc}", err=True)
+        return 1
+    except OSError as exc:
+        click.echo(
+            msg.SIM_LISTEN_FAILED.format(host=host, port=port, reason=os_reason(exc)), err=True
+        )
+        return 1
+    state = handle.slice.describe()
+    click.echo(
+        SLICE_STARTED.format(
+            path=path, url=handle.url, feed=state["feed_total"], results=state["results_left"]
+        )
+    )
+    click.echo(msg.SIM_FEED_URL.format(feed_url=handle.feed_url))
+    click.echo(SLICE_STATE.format(url=handle.url))
+    click.echo(msg.SIM_HOW_TO_STOP)
+    try:
+        _wait_for_stop()
+    finally:
+        handle.stop()
+    state = handle.slice.describe()
+    click.echo(
+        SLICE_DONE.format(
+            served=state["feed_served"], total=state["feed_total"], results=state["results_served"]
+        )
+    )
+    click.echo(msg.SIM_STOPPED)
+    return 0
+
+
+def _wait_for_stop() -> None:
     stop = threading.Event()
     previous = _install(stop)
     try:
@@ -121,9 +191,6 @@ def feed_sim(
             pass
     finally:
         _restore(previous)
-        handle.stop()
-    click.echo(msg.SIM_STOPPED)
-    return 0
 
 
 def _install(stop: threading.Event) -> dict[int, Any]:

@@ -263,15 +263,14 @@ def _seconds(value: float) -> str:
     return str(int(value)) if value == int(value) else str(value)
 
 
-class SimulatorServer(ThreadingHTTPServer):
+class TrackingServer(ThreadingHTTPServer):
     """Threading server that can close its keep-alive connections and join its threads."""
 
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], sim: Simulator) -> None:
-        super().__init__(address, Handler)
-        self.sim = sim
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
         self.stopping = threading.Event()
         self._conns: dict[socket.socket, threading.Thread] = {}
         self._conns_lock = threading.Lock()
@@ -305,3 +304,11 @@ class SimulatorServer(ThreadingHTTPServer):
                 pass
         for _, thread in live:
             thread.join(timeout)
+
+
+class SimulatorServer(TrackingServer):
+    """The simulated league's server."""
+
+    def __init__(self, address: tuple[str, int], sim: Simulator) -> None:
+        super().__init__(address, Handler)
+        self.sim = sim
