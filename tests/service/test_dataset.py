@@ -1,4 +1,4 @@
-"""``oracxpred dataset``: real stores (CSV, SQLite, PostgreSQL), real subprocess, files read back."""
+"""``oracxpred dataset`` on real stores (CSV, SQLite, PostgreSQL) in a real subprocess."""
 
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ def _odds() -> list[OddsRow]:
                         False,
                         False,
                         False,
-                    )  # fmt: skip
+                    )
                 )
     return rows
 
@@ -164,7 +164,8 @@ def test_parquet_equals_csv_and_is_deterministic(kind, tmp_path):
         ids = [r["event_id"] for r in parquet_rows]
         assert ids == list(range(1000, 1024))
         first = parquet_rows[0]  # 2-way market: the draw stays empty
-        assert first["odds_open_x"] is None and first["prob_open_x"] is None
+        assert first["odds_open_x"] is None
+        assert first["prob_open_x"] is None
         assert first["prob_open_1"] is not None
         assert parquet_rows[1]["total_open_line"] == 2.5
         assert parquet_rows[1]["total_open_over"] == 1.8
@@ -189,27 +190,33 @@ def test_filters_keep_history(tmp_path):
         with out.open(encoding="utf-8", newline="") as f:
             rows = list(csv.DictReader(f))
         assert {r["league"] for r in rows} == {"FIFA. Ligue"}
-        assert all("T12:" in r["kickoff_utc"] for r in rows) and rows
+        assert all("T12:" in r["kickoff_utc"] for r in rows)
+        assert rows
         assert int(rows[0]["team1_last10_n"]) + int(rows[0]["team2_last10_n"]) > 0
 
 
 def test_cli_errors_are_french_and_keep_old_files(tmp_path):
     for store_args in _store_args("csv", tmp_path):
         bad = run(str(tmp_path / "o.x"), "--format", "xlsx", *store_args, cwd=tmp_path)
-        assert bad.returncode == 2 and "format inconnu « xlsx »" in bad.stderr
+        assert bad.returncode == 2
+        assert "format inconnu « xlsx »" in bad.stderr
         date = run(str(tmp_path / "o.csv"), "--from", "2026-13-01", *store_args, cwd=tmp_path)
-        assert date.returncode == 2 and "date invalide" in date.stderr
+        assert date.returncode == 2
+        assert "date invalide" in date.stderr
         order = run(
             str(tmp_path / "o.csv"), "--from", "2026-03-02", "--to", "2026-03-01", *store_args,
             cwd=tmp_path,
         )  # fmt: skip
-        assert order.returncode == 2 and "--from doit précéder --to" in order.stderr
+        assert order.returncode == 2
+        assert "--from doit précéder --to" in order.stderr
         missing = run(str(tmp_path / "absent" / "o.csv"), *store_args, cwd=tmp_path)
-        assert missing.returncode == 1 and "n'existe pas" in missing.stderr
+        assert missing.returncode == 1
+        assert "n'existe pas" in missing.stderr
         kept = tmp_path / "old.parquet"
         kept.write_bytes(b"old")
         exists = run(str(kept), *store_args, cwd=tmp_path)
-        assert exists.returncode == 1 and "existe déjà" in exists.stderr
+        assert exists.returncode == 1
+        assert "existe déjà" in exists.stderr
         assert kept.read_bytes() == b"old"
         # Unwritable even for root: /proc takes no new file.
         denied = run("/proc/oracxpred-dataset.parquet", *store_args, cwd=tmp_path)
@@ -219,6 +226,8 @@ def test_cli_errors_are_french_and_keep_old_files(tmp_path):
 
 
 def test_csv_cells():
-    assert csv_cell(None, "int") == "" and csv_cell(True, "bool") == "true"
-    assert csv_cell(0.1, "float") == "0.1" and csv_cell(float("nan"), "float") == ""
+    assert csv_cell(None, "int") == ""
+    assert csv_cell(True, "bool") == "true"
+    assert csv_cell(0.1, "float") == "0.1"
+    assert csv_cell(float("nan"), "float") == ""
     assert csv_cell(0, "time") == "1970-01-01T00:00:00Z"

@@ -50,16 +50,23 @@ def test_hand_computed_league_form_h2h_elo():
     b = FeatureBuilder()
     # A-B 2-1 at 0 (known at 10 min), C-A 0-0 at 20 min, B-A 3-0 at 40 min, A-B at 60 min.
     r1 = as_dict(b.row(facts(1, "A", "B", 2, 1, 0)))
-    assert r1["team1_last5_n"] == 0 and r1["h2h_n"] == 0
-    assert r1["elo_team1"] == 1500.0 and r1["elo_expected_team1"] == 0.5
-    assert r1["league_24h_n"] == 0 and r1["league_24h_goals_per_match"] is None
+    assert r1["team1_last5_n"] == 0
+    assert r1["h2h_n"] == 0
+    assert r1["elo_team1"] == 1500.0
+    assert r1["elo_expected_team1"] == 0.5
+    assert r1["league_24h_n"] == 0
+    assert r1["league_24h_goals_per_match"] is None
     r2 = as_dict(b.row(facts(2, "C", "A", 0, 0, 1200)))
     # A won 2-1 against B at 1500/1500: A = 1500 + 20 * 0.5 = 1510.
-    assert r2["team2_last5_n"] == 1 and r2["team2_last5_points"] == 3
+    assert r2["team2_last5_n"] == 1
+    assert r2["team2_last5_points"] == 3
     assert (r2["team2_last5_goals_for"], r2["team2_last5_goals_against"]) == (2, 1)
-    assert r2["elo_team2"] == 1510.0 and r2["elo_team1"] == 1500.0
-    assert r2["league_24h_n"] == 1 and r2["league_24h_goals_per_match"] == 3.0
-    assert r2["league_24h_over_rate"] == 1.0 and r2["league_24h_both_scored_rate"] == 1.0
+    assert r2["elo_team2"] == 1510.0
+    assert r2["elo_team1"] == 1500.0
+    assert r2["league_24h_n"] == 1
+    assert r2["league_24h_goals_per_match"] == 3.0
+    assert r2["league_24h_over_rate"] == 1.0
+    assert r2["league_24h_both_scored_rate"] == 1.0
     assert r2["league_24h_draw_rate"] == 0.0
     r3 = as_dict(b.row(facts(3, "B", "A", 3, 0, 2400)))
     # C-A 0-0: A 1510 vs C 1500, e_C = 1/(1+10^(10/400)); C += 20 * (0.5 - e_C).
@@ -67,21 +74,29 @@ def test_hand_computed_league_form_h2h_elo():
     a_after = 1510.0 - ELO_K * (0.5 - e_c)
     assert r3["elo_team2"] == pytest.approx(a_after)
     assert r3["elo_team1"] == 1490.0
-    assert r3["team2_last5_n"] == 2 and r3["team2_last5_points"] == 4
-    assert r3["h2h_n"] == 1 and r3["h2h_team1_wins"] == 0 and r3["h2h_team2_wins"] == 1
+    assert r3["team2_last5_n"] == 2
+    assert r3["team2_last5_points"] == 4
+    assert r3["h2h_n"] == 1
+    assert r3["h2h_team1_wins"] == 0
+    assert r3["h2h_team2_wins"] == 1
     assert (r3["h2h_team1_goals"], r3["h2h_team2_goals"]) == (1, 2)
     r4 = as_dict(b.row(facts(4, "A", "B", 1, 1, 3600)))
-    assert r4["h2h_n"] == 2 and r4["h2h_team1_wins"] == 1 and r4["h2h_team2_wins"] == 1
+    assert r4["h2h_n"] == 2
+    assert r4["h2h_team1_wins"] == 1
+    assert r4["h2h_team2_wins"] == 1
     assert (r4["h2h_team1_goals"], r4["h2h_team2_goals"]) == (2, 4)
-    assert r4["team1_last5_points"] == 4 and r4["team1_last10_goals_against"] == 1 + 0 + 3
-    assert r4["league_24h_n"] == 3 and r4["league_24h_draw_rate"] == pytest.approx(1 / 3)
+    assert r4["team1_last5_points"] == 4
+    assert r4["team1_last10_goals_against"] == 1 + 0 + 3
+    assert r4["league_24h_n"] == 3
+    assert r4["league_24h_draw_rate"] == pytest.approx(1 / 3)
 
 
 def test_a_result_known_only_after_kickoff_is_not_used():
     b = FeatureBuilder()
     b.row(facts(1, "A", "B", 2, 1, 0, avail=3600))  # known exactly at the next kick-off
     row = as_dict(b.row(facts(2, "A", "B", 0, 0, 3600)))
-    assert row["team1_last5_n"] == 0 and row["elo_team1"] == 1500.0
+    assert row["team1_last5_n"] == 0
+    assert row["elo_team1"] == 1500.0
     later = as_dict(b.row(facts(3, "A", "B", 0, 0, 3601)))
     assert later["team1_last5_n"] == 1
 
@@ -91,7 +106,8 @@ def test_windows_slide_and_teams_stay_in_their_league():
     b.row(facts(1, "A", "B", 1, 0, 0))
     b.row(facts(2, "A", "B", 1, 0, 0, league="M"))
     row = as_dict(b.row(facts(3, "A", "B", 0, 0, 25 * H)))
-    assert row["league_24h_n"] == 0 and row["league_7d_n"] == 1
+    assert row["league_24h_n"] == 0
+    assert row["league_7d_n"] == 1
     assert row["team1_last5_n"] == 1
     far = as_dict(b.row(facts(4, "A", "B", 0, 0, 8 * 24 * H)))
     assert far["league_7d_n"] == 1  # only match 3 (known at 25 h + 10 min)
@@ -122,20 +138,25 @@ def test_labels_and_market():
                 close_1x2=odds_close,
                 open_total=TotalLine(3.5, 1.9, 1.9),
                 close_total=TotalLine(4.5, 2.0, 1.8),
-            )  # fmt: skip
+            )
         )
     )
-    assert row["total_goals"] == 4 and row["both_scored"] is True
-    assert row["over_3_5"] is True and row["over_4_5"] is False and row["over_0_5"] is True
+    assert row["total_goals"] == 4
+    assert row["both_scored"] is True
+    assert row["over_3_5"] is True
+    assert row["over_4_5"] is False
+    assert row["over_0_5"] is True
     assert row["over_main_total"] is False  # the closing line 4.5
     assert (row["halftime_score1"], row["halftime_score2"]) == (1, 0)
     p1, px, p2, margin = implied(odds_open)
     total = 1 / 2 + 1 / 3 + 1 / 4
     assert row["prob_open_1"] == pytest.approx(0.5 / total) == p1
-    assert row["prob_open_x"] == px and row["prob_open_2"] == p2
+    assert row["prob_open_x"] == px
+    assert row["prob_open_2"] == p2
     assert row["margin_open"] == pytest.approx(total - 1) == margin
     assert row["prob_move_1"] == row["prob_close_1"] - row["prob_open_1"]
-    assert row["prob_open_over"] == 0.5 and row["total_line_move"] == 1.0
+    assert row["prob_open_over"] == 0.5
+    assert row["total_line_move"] == 1.0
     assert row["prob_close_over"] == pytest.approx((1 / 2.0) / (1 / 2.0 + 1 / 1.8))
     assert row["odds_close_x"] == 3.2
 
@@ -146,12 +167,18 @@ def test_two_way_market_keeps_the_draw_empty_and_missing_markets_are_empty():
             facts(1, "A", "B", 0, 0, 0, open_1x2=Odds1X2(1.9, None, 1.9), open_total=None)
         )
     )
-    assert row["prob_open_1"] == 0.5 and row["prob_open_x"] is None
-    assert row["odds_open_x"] is None and row["prob_move_x"] is None
-    assert row["odds_close_1"] is None and row["prob_close_1"] is None
-    assert row["total_open_line"] is None and row["prob_open_over"] is None
-    assert row["over_main_total"] is None and row["both_scored"] is False
-    assert row["prob_move_over"] is None and row["total_line_move"] is None
+    assert row["prob_open_1"] == 0.5
+    assert row["prob_open_x"] is None
+    assert row["odds_open_x"] is None
+    assert row["prob_move_x"] is None
+    assert row["odds_close_1"] is None
+    assert row["prob_close_1"] is None
+    assert row["total_open_line"] is None
+    assert row["prob_open_over"] is None
+    assert row["over_main_total"] is None
+    assert row["both_scored"] is False
+    assert row["prob_move_over"] is None
+    assert row["total_line_move"] is None
 
 
 def test_available_at_rules():

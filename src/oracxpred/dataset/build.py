@@ -32,7 +32,7 @@ from oracxpred.core.features import (
 from oracxpred.core.records import FinishedMatch, OddsRow
 
 FORMATS = ("parquet", "csv")
-ROW_GROUP = 65_536
+ROW_GROUP = 16_384
 """Rows per Parquet row group (and per CSV write)."""
 
 _ARROW = {
