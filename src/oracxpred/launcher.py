@@ -22,6 +22,7 @@ REQUIRED = {
     "msgspec": "msgspec",
     "prometheus-client": "prometheus_client",
     "psycopg[binary]": "psycopg",
+    "pyarrow": "pyarrow",
     "PyMySQL": "pymysql",
     "python-dotenv": "dotenv",
     "SQLAlchemy": "sqlalchemy",

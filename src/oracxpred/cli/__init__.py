@@ -154,6 +154,9 @@ def _register_optional() -> None:
     from oracxpred.cli.rejected import rejected
 
     group.add_command(rejected, "rejected")
+    from oracxpred.cli.dataset import dataset
+
+    group.add_command(dataset, "dataset")
 
 
 def main(args: list[str] | None = None) -> int:

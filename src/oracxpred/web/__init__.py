@@ -114,12 +114,12 @@ def create_app(config: Mapping[str, Any] | None = None, store: Store | None = No
     # Without an explicit threshold, /health takes it from the collector's heartbeats.
     app.config["ORACXPRED_HEALTH_MAX_AGE_EXPLICIT"] = web.health_max_age_s is not None
 
-    from oracxpred.web import api, health, match, matches, stats
+    from oracxpred.web import api, health, match, matches, stats, upcoming
     from oracxpred.web.errors import register_error_handlers
     from oracxpred.web.formatting import register_filters
     from oracxpred.web.timezone import install_timezone
 
-    for blueprint in (matches.bp, stats.bp, health.bp, api.bp, match.bp):
+    for blueprint in (matches.bp, stats.bp, health.bp, api.bp, match.bp, upcoming.bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     register_filters(app)

@@ -1,0 +1,1 @@
+"""``oracxpred dataset``: the leakage-safe dataset of finished matches (docs/dataset.md)."""
