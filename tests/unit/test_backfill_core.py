@@ -295,3 +295,10 @@ def test_swaps_are_found_by_team_ids_too():
     (audit,) = A.audit_league(7, "L", days, [item(1, T0)], [stored])
     assert audit.swapped == [1]
     assert not audit.mismatched
+
+
+def test_a_score_mismatch_without_half_time_shows_the_final_scores_only():
+    days = A.day_spans(T0, T0 + DAY)
+    stored = row(1, T0, score=(0, 0), half=None)
+    (audit,) = A.audit_league(7, "L", days, [item(1, T0, score=(3, 1), half=None)], [stored])
+    assert [(m.event_id, m.stored, m.service) for m in audit.mismatched] == [(1, "0-0", "3-1")]
