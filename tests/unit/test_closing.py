@@ -5,7 +5,13 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oracxpred.core.closing import TotalLine, closing_line, main_total, opening_line
+from oracxpred.core.closing import (
+    TotalLine,
+    closing_line,
+    main_total,
+    main_total_of,
+    opening_line,
+)
 from oracxpred.core.odds import diff
 from oracxpred.core.records import OddsRow, Phase, Price
 
@@ -104,3 +110,41 @@ def test_the_closing_of_a_timeline_is_the_last_usable_prematch_poll(polls, kick_
             expected = price
     closing = closing_line(rows).get((1, 1, None))
     assert (closing.price if closing else None) == expected
+
+
+def test_the_main_total_of_one_poll_skips_what_is_not_a_usable_price() -> None:
+    poll = [
+        Price(17, 9, 2.5, 1.9, True, True),  # blocked, even though flagged central
+        Price(17, 10, 2.5, 1.9, False, True),
+        Price(17, 9, 3.5, 1.001, False, False),  # the "decided" mark
+        Price(17, 10, 3.5, 9.0, False, False),
+        Price(15, 11, 1.5, 1.9, False, False),  # a team total
+        Price(15, 12, 1.5, 1.9, False, False),
+        Price(17, 9, 4.5, 2.6, False, False),
+        Price(17, 10, 4.5, 1.45, False, False),
+        Price(1, 1, None, 2.0, False, False),
+    ]
+    assert main_total_of(poll) == TotalLine(4.5, 2.6, 1.45)
+    assert main_total_of(poll[:6]) is None
+    assert main_total_of(()) is None
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([17, 15]),
+            st.sampled_from([9, 10]),
+            st.sampled_from([None, 2.5, 3.5]),
+            st.sampled_from([None, 1.001, 1.5, 1.9, 2.4]),
+            st.booleans(),
+            st.booleans(),
+        ),
+        max_size=10,
+        unique_by=lambda t: t[:3],
+    )
+)
+def test_one_poll_gives_the_main_total_its_timeline_gives(selections) -> None:
+    """The tracker's opening total (one poll) and the timeline's (``core/closing``) agree."""
+    poll = tuple(Price(*s) for s in selections)
+    rows = diff(1, (), poll, observed_at=10, server_time=None, phase=PRE)
+    assert main_total_of(poll) == main_total(opening_line(rows))

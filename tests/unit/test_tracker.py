@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
-from oracxpred.core.records import FinishSource, Odds1X2, Outcome, Phase, Score
+from oracxpred.core.closing import TotalLine
+from oracxpred.core.records import FinishSource, Odds1X2, Outcome, Phase, Price, Score
 from oracxpred.core.resolution import RESULTS_STATUS
 from oracxpred.core.state_codec import state_to_dict
 from oracxpred.core.tracker import (
@@ -15,7 +17,15 @@ from oracxpred.core.tracker import (
     due_resolutions,
     observe,
 )
-from tests.unit.tracker_support import LEAGUE, SIX_HOURS, T0, Driver, ResultsService, event
+from tests.unit.tracker_support import (
+    LEAGUE,
+    SIX_HOURS,
+    T0,
+    Driver,
+    ResultsService,
+    event,
+    roundtrip,
+)
 
 
 def utc(ts: int) -> datetime:
@@ -332,3 +342,34 @@ def test_match_without_start_is_searched_around_its_sightings_and_takes_the_resu
     assert query.date_from <= T0 - 3600
     assert query.date_to > T0 + 60
     assert (row.score1, row.score2, row.start_time) == (3, 1, utc(T0 - 600))
+
+
+def totals(*lines: tuple[float, float, float]) -> tuple[Price, ...]:
+    """``G=17`` over/under selections ``(line, over, under)``."""
+    return tuple(
+        Price(17, kind, line, price, False, False)
+        for line, over, under in lines
+        for kind, price in ((9, over), (10, under))
+    )
+
+
+def test_the_opening_total_is_the_main_total_of_the_first_open_prematch_poll_with_one():
+    closed = replace(event(1, game_state=64), prices=totals((2.5, 1.9, 1.9)))  # a break
+    state, _ = run(
+        [
+            (T0, [replace(event(1), prices=())]),  # no total listed yet
+            (T0 + 30, [closed]),
+            (T0 + 60, [replace(event(1), prices=totals((3.5, 2.2, 1.65), (2.5, 1.5, 2.5)))]),
+            (T0 + 120, [replace(event(1), prices=totals((3.5, 1.9, 1.9)))]),  # moved: kept
+            (T0 + 700, [replace(event(1, Phase.LIVE), prices=totals((4.5, 2.0, 1.8)))]),
+        ]
+    )
+    match = state.matches[1]
+    balanced = TotalLine(3.5, 2.2, 1.65)  # the closest prices: the 2.5 line is lopsided
+    assert (match.opening_total, match.opening_total_at) == (balanced, T0 + 60)
+    assert roundtrip(state).matches[1].opening_total == match.opening_total
+
+
+def test_a_total_first_seen_in_play_is_no_opening_total():
+    state, _ = run([(T0, [replace(event(1, Phase.LIVE), prices=totals((2.5, 1.9, 1.9)))])])
+    assert state.matches[1].opening_total is None

@@ -68,7 +68,7 @@ def test_restored_state_behaves_like_the_original():
     assert observe(restored, polls, T0 + 180) == observe(state, polls, T0 + 180)
 
 
-BUSY = state_to_dict(busy_state())
+BUSY = loads_state(dumps_state(state_to_dict(busy_state())))  # as a store reads it back
 
 
 def broken(edit) -> dict:
@@ -111,6 +111,10 @@ def first_match(raw: dict) -> dict:
         (broken(lambda r: first_match(r).update(finish_source="guess")), "« finish_source »"),
         (broken(lambda r: first_match(r).update(next_try=1.5)), "« next_try »"),
         (broken(lambda r: first_match(r).pop("attempts")), "« attempts »"),
+        (broken(lambda r: first_match(r).update(opening_total=[2.5, 1.9])), "« opening_total »"),
+        (broken(lambda r: first_match(r).update(opening_total="2.5")), "« opening_total »"),
+        (broken(lambda r: first_match(r).update(opening_total=[2.5, True, 1.9])), "opening_total"),
+        (broken(lambda r: first_match(r).update(opening_total_at=1.5)), "« opening_total_at »"),
     ],
 )
 def test_garbage_state_is_refused_with_a_french_reason(raw, reason):
@@ -145,3 +149,10 @@ def test_an_unfinished_match_has_no_record_to_store():
     match = TrackedMatch(7, "Superligue", "Chelsea", "PSV Eindhoven", T0, T0, phase=Phase.LIVE)
     with pytest.raises(ValueError, match="le match 7 n'est pas terminé"):
         match.to_finished_match()
+
+
+def test_a_state_written_before_the_opening_total_reads_without_one():
+    raw = copy.deepcopy(BUSY)
+    for match in raw["matches"]:
+        del match["opening_total"], match["opening_total_at"]
+    assert state_from_dict(raw) == busy_state()

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from oracxpred.core.finish import usable_price
-from oracxpred.core.records import OddsRow, Phase, SelectionKey
+from oracxpred.core.records import OddsRow, Phase, Price, SelectionKey
 
 TOTAL_GROUP = 17
 """Total goals: ``T`` 9 over ``P``, 10 under ``P`` (docs/feed.md §5)."""
@@ -51,16 +51,30 @@ def closing_line(rows: Iterable[OddsRow]) -> dict[SelectionKey, OddsRow]:
 
 def main_total(line: Mapping[SelectionKey, OddsRow]) -> TotalLine | None:
     """The main total of a line (``opening_line`` or ``closing_line``), None without one."""
+    return _main({key: (row.price, row.central) for key, row in line.items()})
+
+
+def main_total_of(prices: Iterable[Price]) -> TotalLine | None:
+    """The main total among one poll's usable selections (the tracker's last known prices)."""
+    return _main(
+        {
+            p.key: (p.price, p.central)
+            for p in prices
+            if p.group == TOTAL_GROUP and usable_price(p.price, p.blocked) is not None
+        }
+    )
+
+
+def _main(line: Mapping[SelectionKey, tuple[float | None, bool]]) -> TotalLine | None:
     pairs: list[tuple[bool, float, float, TotalLine]] = []
-    for (group, kind, param), over in line.items():
+    for (group, kind, param), (over, over_central) in line.items():
         if group != TOTAL_GROUP or kind != OVER or param is None:
             continue
-        under = line.get((TOTAL_GROUP, UNDER, param))
-        if under is None or over.price is None or under.price is None:
+        under, under_central = line.get((TOTAL_GROUP, UNDER, param), (None, False))
+        if under is None or over is None:
             continue
-        total = TotalLine(param, over.price, under.price)
-        central = over.central or under.central
-        pairs.append((not central, abs(over.price - under.price), param, total))
+        total = TotalLine(param, over, under)
+        pairs.append((not (over_central or under_central), abs(over - under), param, total))
     return min(pairs, key=lambda p: p[:3])[3] if pairs else None
 
 

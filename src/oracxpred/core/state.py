@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 
+from oracxpred.core.closing import TotalLine
 from oracxpred.core.finish import outcome_of
 from oracxpred.core.records import FinishedMatch, FinishSource, Odds1X2, Phase, Price, Score
 
@@ -54,6 +55,8 @@ class TrackedMatch:
     attempts: int = 0  # results-service attempts made while pending
     next_try: int | None = None  # earliest time of the next attempt
     prices: tuple[Price, ...] = ()  # last known selections, the base of the odds timeline
+    opening_total: TotalLine | None = None  # main total of the first open pre-match poll with one
+    opening_total_at: int | None = None
 
     def clone(self) -> TrackedMatch:
         """A shallow copy (every field is immutable), cheaper than ``copy.copy`` on slots."""

@@ -21,11 +21,13 @@ from typing import Any
 
 import msgspec
 
+from oracxpred.core.closing import TotalLine
 from oracxpred.core.records import FinishSource, Odds1X2, Phase, Price, Score
 from oracxpred.core.state import TrackedMatch, TrackerState
 
 STATE_VERSION = 2
-"""Version written by ``state_to_dict`` (2 added the last known selections, ``prices``)."""
+"""Version written by ``state_to_dict`` (2 added the last known selections, ``prices``; the
+optional ``opening_total`` came later and reads as None when absent, so it needs no version)."""
 
 READABLE_VERSIONS = (1, 2)
 """Versions ``state_from_dict`` reads: a version 1 state loads with no known prices."""
@@ -118,11 +120,17 @@ def _match_to_dict(m: TrackedMatch) -> dict[str, Any]:
         # blocked, central]. Kept as the structs: no list per selection for the collector to
         # trace (1,000 events hold some 30,000 selections).
         "prices": m.prices,
+        "opening_total": _total_list(m.opening_total),
+        "opening_total_at": m.opening_total_at,
     }
 
 
 def _odds_list(odds: Odds1X2 | None) -> list[float | None] | None:
     return None if odds is None else [odds.home, odds.draw, odds.away]
+
+
+def _total_list(total: TotalLine | None) -> list[float] | None:
+    return None if total is None else [total.line, total.over, total.under]
 
 
 def _is_int(*values: Any) -> bool:
@@ -180,6 +188,14 @@ class _Reader:
         if draw is not None and not _is_price(draw):
             raise self.bad(key)  # None: a 2-way market
         return Odds1X2(float(value[0]), None if draw is None else float(draw), float(value[2]))
+
+    def total(self, key: str) -> TotalLine | None:
+        value = self.raw.get(key)
+        if value is None:
+            return None  # none seen yet, or a state written before this field
+        if type(value) is not list or len(value) != 3 or not all(_is_price(v) for v in value):
+            raise self.bad(key)
+        return TotalLine(float(value[0]), float(value[1]), float(value[2]))
 
     def prices(self, key: str) -> tuple[Price, ...]:
         value = self.raw.get(key)
@@ -250,4 +266,6 @@ def _match_from_dict(raw: Any) -> TrackedMatch:
         attempts=r.integer("attempts"),
         next_try=r.opt_int("next_try"),
         prices=r.prices("prices"),
+        opening_total=r.total("opening_total"),
+        opening_total_at=r.opt_int("opening_total_at"),
     )

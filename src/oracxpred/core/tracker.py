@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from oracxpred.core.closing import main_total_of
 from oracxpred.core.finish import finish_status, is_open_prematch, usable_odds
 from oracxpred.core.odds import diff
 from oracxpred.core.records import FeedEvent, FinishedMatch, FinishSource, OddsRow, Phase
@@ -233,15 +234,15 @@ def _apply_snapshot(
         match.start_time = event.start_time
     if event.phase is Phase.PREMATCH:
         open_market = is_open_prematch(event.game_state)
-        if (
-            match.phase is Phase.PREMATCH
-            and open_market
-            and usable_odds(event.odds)
-            and not _lost_draw(match, event)
-        ):
-            if match.opening_odds is None:
-                match.opening_odds, match.opening_odds_at = event.odds, now
-            match.odds, match.odds_at = event.odds, now
+        if match.phase is Phase.PREMATCH and open_market:
+            if usable_odds(event.odds) and not _lost_draw(match, event):
+                if match.opening_odds is None:
+                    match.opening_odds, match.opening_odds_at = event.odds, now
+                match.odds, match.odds_at = event.odds, now
+            if match.opening_total is None:
+                total = main_total_of(event.prices)
+                if total is not None:
+                    match.opening_total, match.opening_total_at = total, now
     elif event.phase is Phase.LIVE:
         match.phase = Phase.LIVE
         match.score = event.score

@@ -1,7 +1,8 @@
 """Upcoming matches: ``/api/upcoming`` and the ``/a-venir`` page.
 
 The pre-match events the tracker held at the end of its last cycle (the tracker state the
-store keeps), with their opening and current 1X2 and the current main total. Consumers read
+store keeps), with their opening and current 1X2 and main total (the opening total is the main
+total of the first open pre-match poll that had one). Consumers read
 them here instead of polling 1xBet themselves. When the collector is stale (the ``/health``
 rule, same threshold) the answer is 503 with the French reason: an old list would look live.
 """
@@ -13,8 +14,8 @@ from typing import Any
 
 from flask import Blueprint, jsonify, render_template
 
-from oracxpred.core.closing import main_total
-from oracxpred.core.records import OddsRow, Phase, Price
+from oracxpred.core.closing import TotalLine, main_total_of
+from oracxpred.core.records import Phase
 from oracxpred.core.state import TrackedMatch, utc
 from oracxpred.core.state_codec import state_from_dict
 from oracxpred.errors import StoreError
@@ -28,27 +29,13 @@ bp = Blueprint("upcoming", __name__)
 STATE_UNREADABLE = "État du suivi illisible : {reason}"
 
 
-def _total(prices: tuple[Price, ...]) -> dict[str, float] | None:
-    """The current main total (``core.closing.main_total``) of the last known selections."""
-    line = {
-        p.key: OddsRow(
-            0,
-            0,
-            None,
-            Phase.PREMATCH,
-            p.group,
-            p.type,
-            p.param,
-            p.price,
-            p.blocked,
-            p.central,
-            False,
-        )
-        for p in prices
-        if p.price is not None and not p.blocked
-    }
-    total = main_total(line)
-    return None if total is None else {"line": total.line, "over": total.over, "under": total.under}
+def _total(total: TotalLine | None, at: datetime | None = None) -> dict[str, Any] | None:
+    if total is None:
+        return None
+    shown: dict[str, Any] = {"line": total.line, "over": total.over, "under": total.under}
+    if at is not None:
+        shown["at"] = iso(at)
+    return shown
 
 
 def event_json(m: TrackedMatch, now: datetime) -> dict[str, Any]:
@@ -63,8 +50,16 @@ def event_json(m: TrackedMatch, now: datetime) -> dict[str, Any]:
         "countdown_s": None if start is None else round((start - now).total_seconds()),
         "opening_odds": odds_json(m.opening_odds, utc(m.opening_odds_at)),
         "odds": odds_json(m.odds, utc(m.odds_at)),
-        "main_total": _total(m.prices),
+        "two_way": _two_way(m),
+        "opening_total": _total(m.opening_total, utc(m.opening_total_at)),
+        "main_total": _total(main_total_of(m.prices)),
     }
+
+
+def _two_way(m: TrackedMatch) -> bool:
+    """A 1X2 without a draw price (FIFA *Penalty* leagues), as the tracker records it."""
+    odds = m.odds or m.opening_odds
+    return odds is not None and odds.draw is None
 
 
 def upcoming_data() -> tuple[dict[str, Any], int]:
@@ -104,4 +99,9 @@ def api() -> tuple[Any, int]:
 @bp.get("/a-venir")
 def page() -> tuple[str, int]:
     body, status = upcoming_data()
+    cycle = body["cycle_at"]  # the page shows instants in the display zone (``dt`` filter)
+    body["cycle_shown"] = None if cycle is None else datetime.fromisoformat(cycle)
+    for item in body["items"]:
+        start = item["start_time"]
+        item["start_at"] = None if start is None else datetime.fromisoformat(start)
     return render_template("upcoming.html", data=body), status
