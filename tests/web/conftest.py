@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 from oracxpred.config import Settings
 from oracxpred.core.records import FinishedMatch
@@ -19,6 +22,24 @@ from tests.web.data import NOW, make_heartbeats, make_matches
 
 MATCHES: list[FinishedMatch] = make_matches()
 HEARTBEATS: list[Heartbeat] = make_heartbeats()
+
+
+@contextmanager
+def served(csv_path: Path, settings: Settings | None = None, **config: Any) -> Iterator[str]:
+    """The app over the CSV store at ``csv_path``, served for real on 127.0.0.1 (for a
+    browser): yields the base URL, stops the server on the way out."""
+    with CsvStore(csv_path) as store:
+        chosen = settings or Settings(csv_path=csv_path)
+        app = build_app(store, chosen, **{"TESTING": False, **config})
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.port}"
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join(10)
 
 
 def fill(path: Path, beats: list[Heartbeat] | None = None) -> CsvStore:

@@ -3,18 +3,14 @@ werkzeug server in a thread. Screenshots land in ``artifacts/screenshots/`` (git
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
-from oracxpred.config import Settings
-from oracxpred.store.csv.store import CsvStore
 from tests.helpers import REPO, need
-from tests.web.conftest import MATCHES, build_app
+from tests.web.conftest import MATCHES, served
 from tests.web.data import HOSTILE_TEAM1
 
 pytestmark = pytest.mark.browser
@@ -37,18 +33,8 @@ LEAGUES = sorted({m.league for m in MATCHES})
 @pytest.fixture(scope="module")
 def base_url(filled_dir: Path) -> Iterator[str]:
     """The app over the shared filled store, served for real on 127.0.0.1."""
-    path = filled_dir / "matches.csv"
-    with CsvStore(path) as store:
-        app = build_app(store, Settings(csv_path=path), TESTING=False)
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.port}"
-        finally:
-            server.shutdown()
-            server.server_close()
-            thread.join(10)
+    with served(filled_dir / "matches.csv") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

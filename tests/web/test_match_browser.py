@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
-from oracxpred.config import Settings
-from oracxpred.store.csv.store import CsvStore
-from tests.web.conftest import build_app
+from tests.web.conftest import served
 from tests.web.data import HOSTILE_EVENT_ID, HOSTILE_TEAM1
 from tests.web.test_browser import Visit, browser
 from tests.web.test_match import TARGET, odds_dir
@@ -23,18 +19,8 @@ __all__ = ["browser", "odds_dir"]  # fixtures shared with the other modules
 
 @pytest.fixture(scope="module")
 def odds_url(odds_dir: Path) -> Iterator[str]:
-    path = odds_dir / "matches.csv"
-    with CsvStore(path) as store:
-        app = build_app(store, Settings(csv_path=path), TESTING=False)
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.port}"
-        finally:
-            server.shutdown()
-            server.server_close()
-            thread.join(10)
+    with served(odds_dir / "matches.csv") as url:
+        yield url
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ storage and API in UTC; an unknown zone is a French error at start. Checked in C
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -11,14 +10,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from werkzeug.serving import make_server
 
 from oracxpred.config import Settings, load_settings
 from oracxpred.errors import ConfigError
 from oracxpred.store.csv.store import CsvStore
 from oracxpred.web import create_app
 from oracxpred.web.formatting import fmt_dt
-from tests.web.conftest import MATCHES, build_app
+from tests.web.conftest import MATCHES, build_app, served
 from tests.web.test_browser import Visit, browser  # noqa: F401 - the Chromium fixture
 
 PARIS = "Europe/Paris"
@@ -68,17 +66,8 @@ def test_pages_show_the_zone_and_convert_times(filled_dir: Path) -> None:
 @pytest.fixture
 def paris_url(filled_dir: Path) -> Iterator[str]:
     path = filled_dir / "matches.csv"
-    with CsvStore(path) as store:
-        app = build_app(store, Settings(csv_path=path, timezone=PARIS), TESTING=False)
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.port}"
-        finally:
-            server.shutdown()
-            server.server_close()
-            thread.join(10)
+    with served(path, Settings(csv_path=path, timezone=PARIS)) as url:
+        yield url
 
 
 @pytest.mark.browser

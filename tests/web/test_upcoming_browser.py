@@ -5,22 +5,18 @@ capture (with a hostile team name that must stay text), and the stale answer."""
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
-from oracxpred.config import Settings
 from oracxpred.simulator.server import start_simulator
-from oracxpred.store.csv.store import CsvStore
 from tests.helpers import StaticFeed, run_collector
-from tests.web.conftest import build_app
+from tests.web.conftest import served as serve_app
 from tests.web.test_browser import Visit, browser
 from tests.web.test_upcoming import penalty_capture
 
@@ -30,25 +26,8 @@ __all__ = ["browser"]  # fixture shared with the other browser modules
 HOSTILE = '<img src=x onerror="alert(1)">Les Bleus'
 
 
-@contextmanager
-def served(csv_path: Path, clock: Callable[[], datetime]) -> Iterator[str]:
-    with CsvStore(csv_path) as store:
-        app = build_app(
-            store,
-            Settings(csv_path=csv_path),
-            TESTING=False,
-            ORACXPRED_CLOCK=clock,
-            ORACXPRED_HEALTH_MAX_AGE_S=600,
-        )
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.port}"
-        finally:
-            server.shutdown()
-            server.server_close()
-            thread.join(10)
+def served(csv_path: Path, clock: Callable[[], datetime]) -> AbstractContextManager[str]:
+    return serve_app(csv_path, ORACXPRED_CLOCK=clock, ORACXPRED_HEALTH_MAX_AGE_S=600)
 
 
 def now() -> datetime:
