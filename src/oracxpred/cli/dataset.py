@@ -15,7 +15,7 @@ import click
 
 from oracxpred.cli import messages as msg
 from oracxpred.cli.french import HELP_OPTION, FrenchCommand, stderr_line
-from oracxpred.cli.options import settings_from, store_options
+from oracxpred.cli.options import settings_from, store_options, utc_bounds
 from oracxpred.errors import CollectorError, ConfigError
 from oracxpred.logs import mask_secrets
 from oracxpred.oserrors import os_reason
@@ -52,18 +52,10 @@ def dataset(
     **values: Any,
 ) -> int:
     """Écrit le jeu de données sans fuite : une ligne par match terminé (docs/dataset.md)."""
-    from oracxpred.core.backfill import parse_moment
-
     fmt = fmt.strip().lower()
     if fmt not in ("parquet", "csv"):
         raise click.UsageError(f"format inconnu « {fmt} » : parquet ou csv attendu")
-    try:
-        lower = None if date_from is None else parse_moment(date_from, end=False)
-        upper = None if date_to is None else parse_moment(date_to, end=True)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
-    if lower is not None and upper is not None and lower >= upper:
-        raise click.UsageError("--from doit précéder --to")
+    lower, upper = utc_bounds(date_from, date_to)
     try:
         settings = settings_from(values)
     except ConfigError as exc:

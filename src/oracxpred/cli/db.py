@@ -40,6 +40,22 @@ def _fail(exc: CollectorError) -> int:
     return 1
 
 
+def refuse_output(file: Path, own: set[Path], *, force: bool, parents: bool) -> int | None:
+    """The exit code (French reason on stderr) when an export may not write ``file``: one of
+    the store's own files (2), already there without ``--force`` or in a missing folder without
+    ``--parents`` (1); None when it may."""
+    if file.absolute() in own:
+        stderr_line(msg.EXPORT_IS_STORE_FILE.format(file=file))
+        return 2
+    if file.exists() and not force:
+        stderr_line(msg.EXPORT_EXISTS.format(file=file))
+        return 1
+    if not parents and not file.parent.is_dir():
+        stderr_line(texts.missing_folder(file))
+        return 1
+    return None
+
+
 def _direct_store(settings: Settings) -> Store:
     """The configured store without the spool: SQL (migrated) or CSV."""
     from oracxpred.store.factory import open_csv, open_sql
@@ -154,15 +170,9 @@ def export_csv(
         return 2
     to_stdout = str(file) == texts.STDOUT
     own = {settings.csv_path.absolute(), settings.spool_path.absolute()}
-    if not to_stdout and file.absolute() in own:
-        stderr_line(msg.EXPORT_IS_STORE_FILE.format(file=file))
-        return 2
-    if not to_stdout and file.exists() and not force:
-        stderr_line(msg.EXPORT_EXISTS.format(file=file))
-        return 1
-    if not to_stdout and not parents and not file.parent.is_dir():
-        stderr_line(texts.missing_folder(file))
-        return 1
+    refused = None if to_stdout else refuse_output(file, own, force=force, parents=parents)
+    if refused is not None:
+        return refused
     from oracxpred.store.transfer import files as transfer
 
     try:

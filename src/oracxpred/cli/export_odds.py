@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import secrets
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,23 +19,18 @@ from typing import Any, TextIO
 
 import click
 
-from oracxpred import messages
-from oracxpred.cli import messages as msg
 from oracxpred.cli import messages_export as texts
-from oracxpred.cli.db import FILE, _direct_store, _fail, _settings
+from oracxpred.cli.db import FILE, _direct_store, _fail, _settings, refuse_output
 from oracxpred.cli.french import HELP_OPTION, FrenchCommand, stderr_line
-from oracxpred.cli.options import store_options
+from oracxpred.cli.options import store_options, utc_bounds
 from oracxpred.core.odds import ODDS_COLUMNS
 from oracxpred.core.records import OddsRow
-from oracxpred.errors import CollectorError, StoreNotWritable
-from oracxpred.oserrors import os_reason
+from oracxpred.errors import CollectorError
 from oracxpred.store.base import Store
 from oracxpred.store.odds_rows import row_cells
 from oracxpred.store.transfer.excel import BOM, DELIMITER
+from oracxpred.store.transfer.files import write_atomically
 from oracxpred.store.values import MatchQuery
-
-FILE_MODE = 0o644
-"""The mode of ``export-csv``'s files (``store/transfer/files.py``)."""
 
 DECIMAL_CELLS = frozenset(i for i, name in enumerate(ODDS_COLUMNS) if name in ("param", "price"))
 """Cells holding a decimal number: a decimal comma in the Excel form."""
@@ -94,48 +87,12 @@ def write_odds(rows: Iterator[OddsRow], f: TextIO, *, excel: bool = False) -> in
 
 def export_to_file(rows: Iterator[OddsRow], path: Path, *, excel: bool, parents: bool) -> int:
     """``write_odds`` to a temporary file beside ``path``, then renamed over it."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        if parents:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    except OSError as exc:
-        raise StoreNotWritable(
-            messages.EXPORT_FAILED.format(path=path, reason=os_reason(exc))
-        ) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            count = write_odds(rows, f, excel=excel)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise StoreNotWritable(
-            messages.EXPORT_FAILED.format(path=path, reason=os_reason(exc))
-        ) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return count
+    return write_atomically(path, lambda f: write_odds(rows, f, excel=excel), parents=parents)
 
 
 def exported(count: int, file: Path) -> str:
     where = "sur la sortie standard" if str(file) == texts.STDOUT else f"dans {file}"
     return f"{count} ligne(s) de cotes exportée(s) {where}."
-
-
-def _bounds(date_from: str | None, date_to: str | None) -> tuple[int | None, int | None]:
-    from oracxpred.core.backfill import parse_moment
-
-    try:
-        lower = None if date_from is None else parse_moment(date_from, end=False)
-        upper = None if date_to is None else parse_moment(date_to, end=True)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
-    if lower is not None and upper is not None and lower >= upper:
-        raise click.UsageError("--from doit précéder --to")
-    return lower, upper
 
 
 @click.command(cls=FrenchCommand, context_settings=HELP_OPTION, name="export-odds")
@@ -168,7 +125,7 @@ def export_odds(
     FICHIER « - » : la sortie standard (le compte rendu va alors sur la sortie d'erreur).
     Sans --league, les cotes d'un match pas encore enregistré sont exportées aussi.
     """
-    lower, upper = _bounds(date_from, date_to)
+    lower, upper = utc_bounds(date_from, date_to)
     settings = _settings(values)
     if settings is None:
         return 2
@@ -176,15 +133,9 @@ def export_odds(
     csv_path = settings.csv_path.absolute()
     own = {csv_path, settings.spool_path.absolute(), csv_path.with_name("odds.csv")}
     own.add(csv_path.with_name(f"{csv_path.stem}.odds.csv"))
-    if not to_stdout and file.absolute() in own:
-        stderr_line(msg.EXPORT_IS_STORE_FILE.format(file=file))
-        return 2
-    if not to_stdout and file.exists() and not force:
-        stderr_line(msg.EXPORT_EXISTS.format(file=file))
-        return 1
-    if not to_stdout and not parents and not file.parent.is_dir():
-        stderr_line(texts.missing_folder(file))
-        return 1
+    refused = None if to_stdout else refuse_output(file, own, force=force, parents=parents)
+    if refused is not None:
+        return refused
     try:
         with _direct_store(settings) as store:
             events = None if league is None else league_events(store, league)

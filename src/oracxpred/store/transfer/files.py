@@ -14,7 +14,7 @@ import os
 import secrets
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -34,7 +34,7 @@ from oracxpred.store.transfer.copy_format import sql_value_error
 from oracxpred.store.transfer.records import count_lines, read_header, records, reference
 from oracxpred.store.transfer.report import REJECTIONS_KEPT, ImportReport
 
-__all__ = ["REJECTIONS_KEPT", "ImportReport", "export_csv", "import_csv"]
+__all__ = ["REJECTIONS_KEPT", "ImportReport", "export_csv", "import_csv", "write_atomically"]
 
 CHUNK = 50_000
 """Rows per store call: large enough for COPY to pay off, small enough to bound memory."""
@@ -159,7 +159,17 @@ def export_csv(
     half file where a complete one was expected. The file gets the CSV store's mode (0644
     minus the umask), not ``mkstemp``'s 0600: an export is made to be read by others.
     """
-    path = Path(path)
+    return write_atomically(
+        Path(path),
+        lambda f: write_export(store, f, excel=excel, progress=progress, after_seq=after_seq),
+        parents=parents,
+    )
+
+
+def write_atomically(path: Path, write: Callable[[TextIO], int], *, parents: bool) -> int:
+    """Run ``write`` on a temporary file beside ``path`` (our file mode), fsync, rename it over
+    ``path``; any failure removes the temporary file. Returns what ``write`` returns. An OS
+    error is a ``StoreNotWritable`` with the French export message."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         if parents:
@@ -171,7 +181,7 @@ def export_csv(
         ) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            count = write_export(store, f, excel=excel, progress=progress, after_seq=after_seq)
+            count = write(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
