@@ -14,7 +14,7 @@ import socket
 import threading
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 from oracxpred.simulator import faults, payload
@@ -304,6 +304,42 @@ class TrackingServer(ThreadingHTTPServer):
                 pass
         for _, thread in live:
             thread.join(timeout)
+
+
+class ServedHandle:
+    """A ``TrackingServer`` served by a thread of its own: its addresses and ``stop()``, which
+    wakes every held request and joins the threads (also on leaving a ``with`` block)."""
+
+    def __init__(self, server: TrackingServer, name: str) -> None:
+        self._server = server
+        self._stopped = False
+        host, self.port = server.server_address[:2]
+        # An AF_INET server's host is text; bytes are only for other address families.
+        self.host = host.decode() if isinstance(host, bytes | bytearray) else host
+        self.url = f"http://{self.host}:{self.port}"
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name=f"{name}-{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        self._server.stopping.set()
+        self._server.shutdown()
+        self._server.close_connections()
+        self._server.server_close()
+        self._thread.join()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
 
 class SimulatorServer(TrackingServer):

@@ -7,7 +7,6 @@ timeouts, idle keep-alive connections) and joins every thread, so pytest sees no
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,25 +16,25 @@ from oracxpred.simulator.app import Simulator
 from oracxpred.simulator.catalog import LeagueSpec
 from oracxpred.simulator.clock import SimClock
 from oracxpred.simulator.faults import parse_plan
-from oracxpred.simulator.handler import CHAMPS_PATH, FEED_PATH, RESULTS_PATH, SimulatorServer
+from oracxpred.simulator.handler import (
+    CHAMPS_PATH,
+    FEED_PATH,
+    RESULTS_PATH,
+    ServedHandle,
+    SimulatorServer,
+)
 from oracxpred.simulator.league import DEFAULT_START_EPOCH, LeagueModel
 
 FEED_QUERY = urlsplit(defaults.DEFAULT_FEED_URL).query
 """The reference app's query string."""
 
 
-class SimulatorHandle:
+class SimulatorHandle(ServedHandle):
     """A running simulator: addresses, clock, ground truth, faults, and ``stop()``."""
 
-    def __init__(self, server: SimulatorServer, sim: Simulator, thread: threading.Thread) -> None:
-        self._server = server
-        self._thread = thread
-        self._stopped = False
+    def __init__(self, server: SimulatorServer, sim: Simulator) -> None:
+        super().__init__(server, "feed-sim")
         self.sim = sim
-        host, self.port = server.server_address[:2]
-        # An AF_INET server's host is text; bytes are only for other address families.
-        self.host = host.decode() if isinstance(host, bytes | bytearray) else host
-        self.url = f"http://{self.host}:{self.port}"
         self.feed_url = f"{self.url}{FEED_PATH}?{FEED_QUERY}"
         self.results_url = f"{self.url}{RESULTS_PATH}"
         self.champs_url = f"{self.url}{CHAMPS_PATH}"
@@ -70,22 +69,6 @@ class SimulatorHandle:
     def faults(self) -> dict[str, Any]:
         """Same as ``GET /__faults__``: the plan and the counters."""
         return self.sim.faults.describe()
-
-    def stop(self) -> None:
-        if self._stopped:
-            return
-        self._stopped = True
-        self._server.stopping.set()
-        self._server.shutdown()
-        self._server.close_connections()
-        self._server.server_close()
-        self._thread.join()
-
-    def __enter__(self) -> SimulatorHandle:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def start_simulator(
@@ -125,12 +108,4 @@ def start_simulator(
         results_delay_s=results_delay_s,
     )
     sim = Simulator(model, SimClock(start_epoch, speed))
-    server = SimulatorServer((host, port), sim)
-    thread = threading.Thread(
-        target=server.serve_forever,
-        kwargs={"poll_interval": 0.1},
-        name=f"feed-sim-{server.server_address[1]}",
-        daemon=True,
-    )
-    thread.start()
-    return SimulatorHandle(server, sim, thread)
+    return SimulatorHandle(SimulatorServer((host, port), sim), sim)

@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 from oracxpred.archive.reader import Note, root_records
 from oracxpred.archive.record import Record
 from oracxpred.logs import mask_url
-from oracxpred.simulator.handler import FEED_PATHS, TrackingServer
+from oracxpred.simulator.handler import FEED_PATHS, ServedHandle, TrackingServer
 
 TEXT = "text/plain; charset=utf-8"
 JSON_TYPE = "application/json; charset=utf-8"
@@ -166,38 +166,17 @@ class SliceServer(TrackingServer):
         self.slice = served
 
 
-class SliceHandle:
+class SliceHandle(ServedHandle):
     """A running slice server: its addresses, what is left, and ``stop()``."""
 
-    def __init__(self, server: SliceServer, thread: threading.Thread) -> None:
-        self._server = server
-        self._thread = thread
-        self._stopped = False
+    def __init__(self, server: SliceServer) -> None:
+        super().__init__(server, "feed-slice")
         self.slice = server.slice
-        host, self.port = server.server_address[:2]
-        self.host = host.decode() if isinstance(host, bytes | bytearray) else host
-        self.url = f"http://{self.host}:{self.port}"
         first = next(iter(self.slice.feed), None)
         feed = urlsplit(first.url) if first is not None else None
         path = feed.path if feed is not None else "/service-api/LiveFeed/Get1x2_VZip"
         query = f"?{feed.query}" if feed is not None and feed.query else ""
         self.feed_url = f"{self.url}{path}{query}"
-
-    def stop(self) -> None:
-        if self._stopped:
-            return
-        self._stopped = True
-        self._server.stopping.set()
-        self._server.shutdown()
-        self._server.close_connections()
-        self._server.server_close()
-        self._thread.join()
-
-    def __enter__(self) -> SliceHandle:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def start_slice_server(path: Path, *, port: int = 0, host: str = "127.0.0.1") -> SliceHandle:
@@ -206,12 +185,4 @@ def start_slice_server(path: Path, *, port: int = 0, host: str = "127.0.0.1") ->
     Raises ``SliceError`` for a missing, empty, torn or invalid slice, ``OSError`` when the
     address cannot be bound."""
     served = Slice(load(path))
-    server = SliceServer((host, port), served)
-    thread = threading.Thread(
-        target=server.serve_forever,
-        kwargs={"poll_interval": 0.1},
-        name=f"feed-slice-{server.server_address[1]}",
-        daemon=True,
-    )
-    thread.start()
-    return SliceHandle(server, thread)
+    return SliceHandle(SliceServer((host, port), served))
