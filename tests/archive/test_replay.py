@@ -22,25 +22,12 @@ from tests.service.support import mariadb_database, postgres_database
 
 
 @contextlib.contextmanager
-def _database(backend, tmp_path):
+def _database(backend, tmp_path, name):
+    """A fresh store of ``backend``: None for CSV, else its URL (SQLite file ``name``.db)."""
     if backend == "csv":
         yield None
     elif backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'live.db'}"
-    elif backend == "postgresql":
-        with postgres_database() as url:
-            yield url
-    else:
-        with mariadb_database() as url:
-            yield url
-
-
-@contextlib.contextmanager
-def _replay_target(backend, tmp_path):
-    if backend == "csv":
-        yield None
-    elif backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'replay.db'}"
+        yield f"sqlite:///{tmp_path / f'{name}.db'}"
     elif backend == "postgresql":
         with postgres_database() as url:
             yield url
@@ -61,7 +48,7 @@ BACKENDS = [
 def test_replay_rebuilds_the_live_store_row_for_row(tmp_path, backend):
     with (
         start_simulator(seed=71, unpublished_rate=0.3, results_delay_s=120) as sim,
-        _database(backend, tmp_path) as url,
+        _database(backend, tmp_path, "live") as url,
     ):
         settings = live_settings(sim, tmp_path, database_url=url)
         run_stats, check = live_run(sim, settings, polls=90, fault_rate=0.1, seed=3)
@@ -72,7 +59,7 @@ def test_replay_rebuilds_the_live_store_row_for_row(tmp_path, backend):
     assert recorded.results > 0, "vanished matches must have been asked of the results service"
     assert recorded.failed > 0
     assert check.stored_ok >= 5, check.summary()  # unpublished matches are never stored
-    with _replay_target(backend, tmp_path) as target_url:
+    with _database(backend, tmp_path, "replay") as target_url:
         target = settings.with_(
             database_url=target_url, csv_path=tmp_path / "replay" / "matches.csv"
         )
