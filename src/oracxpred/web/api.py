@@ -18,10 +18,11 @@ from oracxpred.core.records import MATCH_COLUMNS, FinishedMatch
 from oracxpred.push.body import item_json
 from oracxpred.store.transfer import excel as excel_form
 from oracxpred.web.formatting import match_json
-from oracxpred.web.params import DEFAULT_LIMIT, MAX_LIMIT, page_count, parse_filters, parse_paging
+from oracxpred.web.params import DEFAULT_LIMIT, MAX_LIMIT, page_count, parse_paging
 from oracxpred.web.params import _bounded_int as bounded_int
 from oracxpred.web.state import web_state
 from oracxpred.web.stats import combined, stats_json
+from oracxpred.web.timezone import request_filters
 
 bp = Blueprint("api", __name__)
 
@@ -38,7 +39,7 @@ def matches() -> Any:
     With ``after_seq``: the cursor instead (``cursor_page``)."""
     if "after_seq" in request.args:
         return cursor_page()
-    filters = parse_filters(request.args)
+    filters = request_filters()
     paging = parse_paging(request.args)
     result = web_state().store().query_matches(filters.query(paging.offset, paging.limit))
     return jsonify(
@@ -72,7 +73,7 @@ def cursor_page() -> Any:
 @bp.get("/api/stats")
 def stats() -> Any:
     """Per-league statistics of the filtered matches, plus every league combined."""
-    filters = parse_filters(request.args)
+    filters = request_filters()
     leagues = web_state().store().league_stats(filters.query())
     return jsonify(
         {
@@ -102,7 +103,7 @@ def csv_lines(matches: Iterable[FinishedMatch], excel: bool = False) -> Iterator
 def export_csv() -> Response:
     """Every match of the filtered selection (no paging), newest first, as CSV; ``excel=1``
     for French Excel."""
-    filters = parse_filters(request.args)
+    filters = request_filters()
     excel = request.args.get("excel", "") not in ("", "0")
     result = web_state().store().query_matches(filters.query(0, None))
     name = EXCEL_EXPORT_NAME if excel else EXPORT_NAME

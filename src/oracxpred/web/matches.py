@@ -11,10 +11,10 @@ from oracxpred.web.params import (
     Filters,
     Paging,
     page_count,
-    parse_filters,
     parse_paging,
 )
 from oracxpred.web.state import web_state
+from oracxpred.web.timezone import request_filters
 
 bp = Blueprint("matches", __name__)
 
@@ -47,7 +47,7 @@ def page_url(endpoint: str, filters: Filters, paging: Paging, page: int) -> str:
 @bp.get("/")
 def index() -> str:
     """Stored matches, newest first, with the filters of the query string."""
-    filters = parse_filters(request.args)
+    filters = request_filters()
     paging = parse_paging(request.args)
     state = web_state()
     result = state.store().query_matches(filters.query(paging.offset, paging.limit))
@@ -62,7 +62,7 @@ def index() -> str:
         page_url=lambda n: page_url("matches.index", filters, paging, n),
         export_url=url_for("api.export_csv", **filters.args()),
         excel_url=url_for("api.export_csv", **filters.args(), excel=1),
-        api_url=url_for("api.matches", **filters.args()),
+        api_url=url_for("api.matches", **filters.api_args()),
         leagues=state.league_names(),
         limits=LIMIT_CHOICES,
         outcomes=OUTCOME_CHOICES,

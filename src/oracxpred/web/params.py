@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, tzinfo
 from typing import Any
 
 from oracxpred.core.records import Outcome
@@ -61,6 +61,15 @@ class Filters:
         Typed ``Any`` because ``url_for(**args)`` checks each key against its own options."""
         return dict(self.raw)
 
+    def api_args(self) -> dict[str, Any]:
+        """``args`` for a link to the JSON API, which reads UTC: the dates as the UTC instants
+        they were read as (a page's day in Europe/Paris is not the API's UTC day)."""
+        args = self.args()
+        for name, moment in (("date_from", self.date_from), ("date_to", self.date_to)):
+            if moment is not None:
+                args[name] = moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        return args
+
     def query(self, offset: int = 0, limit: int | None = None) -> MatchQuery:
         return MatchQuery(
             league=self.league,
@@ -94,8 +103,9 @@ def _text(name: str, raw: str) -> str | None:
     return value
 
 
-def parse_moment(name: str, raw: str, *, end_of_day: bool) -> datetime | None:
-    """``AAAA-MM-JJ`` (a whole day, UTC) or an ISO 8601 instant; naive means UTC."""
+def parse_moment(name: str, raw: str, *, end_of_day: bool, zone: tzinfo = UTC) -> datetime | None:
+    """``AAAA-MM-JJ`` (a whole day in ``zone``) or an ISO 8601 instant (naive: in ``zone``),
+    as a UTC instant. The JSON API reads UTC; the pages read the display zone."""
     value = raw.strip()
     if not value:
         return None
@@ -103,12 +113,12 @@ def parse_moment(name: str, raw: str, *, end_of_day: bool) -> datetime | None:
     try:
         if _DATE_ONLY.fullmatch(value):
             day = datetime.strptime(value, "%Y-%m-%d").date()
-            moment = datetime.combine(day, time.max if end_of_day else time.min, tzinfo=UTC)
+            local = datetime.combine(day, time.max if end_of_day else time.min, tzinfo=zone)
         else:
-            parsed = datetime.fromisoformat(value)
-            if parsed.tzinfo is None:
-                parsed = parsed.replace(tzinfo=UTC)
-            moment = parsed.astimezone(UTC)
+            local = datetime.fromisoformat(value)
+            if local.tzinfo is None:
+                local = local.replace(tzinfo=zone)
+        moment = local.astimezone(UTC)
     except (ValueError, OverflowError):
         raise ParamError(
             msg.PARAM_NOT_A_DATE.format(name=name, value=_show(value), hint=hint)
@@ -129,10 +139,10 @@ def parse_outcome(raw: str) -> Outcome | None:
     return _OUTCOMES[value]
 
 
-def parse_filters(args: Mapping[str, str]) -> Filters:
-    """Filters of a request's query string; raises ``ParamError``."""
-    date_from = parse_moment("date_from", args.get("date_from", ""), end_of_day=False)
-    date_to = parse_moment("date_to", args.get("date_to", ""), end_of_day=True)
+def parse_filters(args: Mapping[str, str], zone: tzinfo = UTC) -> Filters:
+    """Filters of a request's query string, dates read in ``zone``; raises ``ParamError``."""
+    date_from = parse_moment("date_from", args.get("date_from", ""), end_of_day=False, zone=zone)
+    date_to = parse_moment("date_to", args.get("date_to", ""), end_of_day=True, zone=zone)
     if date_from and date_to and date_from > date_to:
         raise ParamError(msg.PARAM_PERIOD)
     cleaned = ((name, args.get(name, "").strip()) for name in FILTER_NAMES)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, g, has_request_context, render_template, request, url_for
+from flask import Blueprint, g, has_request_context, render_template, url_for
 
 from oracxpred.core.closing import OVER, TOTAL_GROUP, UNDER, closing_line, main_total
 from oracxpred.core.finish import usable_price
@@ -17,8 +17,8 @@ from oracxpred.core.records import FinishedMatch, OddsRow, Phase, SelectionKey
 from oracxpred.store.base import LeagueStats, MatchQuery, Store
 from oracxpred.store.querying import selected_matches
 from oracxpred.web.charts import calibration_chart, goals_chart, implied_means, observed_shares
-from oracxpred.web.params import parse_filters
 from oracxpred.web.state import web_state
+from oracxpred.web.timezone import request_filters
 
 bp = Blueprint("stats", __name__)
 
@@ -161,7 +161,7 @@ def request_over_under() -> dict[str, OverUnder]:
     and ``/api/stats`` both read it)."""
     cached: dict[str, OverUnder] | None = g.get("oracxpred_over_under")
     if cached is None:
-        filters = parse_filters(request.args)
+        filters = request_filters()
         cached = store_over_under(web_state().store(), filters.query(0, None))
         g.oracxpred_over_under = cached
     return cached
@@ -209,7 +209,7 @@ def stats_json(stats: LeagueStats) -> dict[str, Any]:
 @bp.get("/statistiques")
 def index() -> str:
     """Statistics of the filtered matches, one card and one chart per league."""
-    filters = parse_filters(request.args)
+    filters = request_filters()
     state = web_state()
     leagues = state.store().league_stats(filters.query())
     total = combined(leagues)
@@ -224,5 +224,5 @@ def index() -> str:
         league_names=state.league_names(),
         over_under={s.league: league_over_under(s.league) for s in [*leagues, total]},
         total_lines=TOTAL_LINES,
-        api_url=url_for("api.stats", **filters.args()),
+        api_url=url_for("api.stats", **filters.api_args()),
     )
