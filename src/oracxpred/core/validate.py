@@ -9,19 +9,19 @@ rules accept) and the collector's own rows (``collector/cycle.py``). A match is 
 * its league or a team name is empty (or only spaces);
 * a date (collection, start, odds) is before 2015 or more than one day after ``now``;
 * its outcome contradicts its score (``2`` for 2-1);
-* a price is not above ``SETTLED_PRICE`` (1.001, the feed's "decided" price; 1.0, 0.5, 0 and
-  negative prices are refused too). In a file, an empty cell still means "no odds", and so does
-  a triple of zeros (the original app's way to write it).
+* a price is not usable (``core/finish.usable_price``: not above 1.001, the feed's
+  "decided" price; 1.0, 0.5, 0 and negative prices are refused too). In a file, an empty
+  cell still means "no odds", and so does a triple of zeros (the original app's way to
+  write it).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 from oracxpred.core.cells import RowError, row_to_match
-from oracxpred.core.finish import outcome_of
+from oracxpred.core.finish import SETTLED_PRICE, outcome_of, usable_price
 from oracxpred.core.records import FinishedMatch, Odds1X2, Score
 
 EARLIEST = datetime(2015, 1, 1, tzinfo=UTC)
@@ -29,9 +29,6 @@ EARLIEST = datetime(2015, 1, 1, tzinfo=UTC)
 
 FUTURE_MARGIN = timedelta(days=1)
 """A date may be this far after ``now`` (clock skew, time zones of a hand-made file)."""
-
-SETTLED_PRICE = 1.001
-"""A price at or below it is not a real pre-match price."""
 
 ODDS_CELLS = (
     ("odds_1", "odds_x", "odds_2"),
@@ -102,7 +99,7 @@ def _odds_problem(label: str, odds: Odds1X2 | None) -> str | None:
     for side, price in zip(("1", "x", "2"), (odds.home, odds.draw, odds.away), strict=True):
         if price is None:
             continue  # a 2-way market
-        if not (math.isfinite(price) and price > SETTLED_PRICE):
+        if usable_price(price, blocked=False) is None:
             return (
                 f"{label}_{side} invalide : {price!r} (cote supérieure à {SETTLED_PRICE} attendue)"
             )
@@ -122,7 +119,7 @@ def _check_price_cells(row: Mapping[str, str | None], names: tuple[str, ...]) ->
     if all(value == 0 for _, _, value in values):
         return
     for name, text, value in values:
-        if value is not None and not (math.isfinite(value) and value > SETTLED_PRICE):
+        if value is not None and usable_price(value, blocked=False) is None:
             raise RowError(
                 f"{name} invalide : {text[:40]!r} (vide, ou cote supérieure à {SETTLED_PRICE})"
             )

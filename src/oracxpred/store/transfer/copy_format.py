@@ -63,7 +63,7 @@ _STAMP = rf"({_DATE}[T ]{_TIME})Z?"  # one group: compared with the latest date 
 _INT4 = r"[0-9]{1,9}"  # ≥ 0
 _INT8 = r"-?[0-9]{1,18}"
 _ID = r"([1-9][0-9]{0,17})"  # > 0
-# A price above 1.001 (``validate.SETTLED_PRICE``), at most 15 digits each side of the point.
+# A price above 1.001 (``core/finish.SETTLED_PRICE``), at most 15 digits each side of the point.
 _PRICE = (
     r"(?:(?:[2-9]|[1-9][0-9]{1,14})(?:\.[0-9]{1,15})?"
     r"|1\.(?=[0-9]{1,15}(?![0-9]))(?:[1-9]|0[1-9]|00[2-9]|001(?=[0-9]*[1-9]))[0-9]*)"
