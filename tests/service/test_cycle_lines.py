@@ -1,5 +1,5 @@
 """What one cycle says at INFO (issue 12, item 14): an empty cycle, one summary line; the first
-cycle and every cycle with something to tell, the spec's lines (SERVICE.md §4) as before."""
+cycle and every cycle with something to tell, the spec's lines (docs/operations.md §7) as before."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def three_cycles(tmp_path, take):
 
 
 def spec_lines(cycle: list[str]) -> None:
-    """START, the saved matches, SUCCESS, the summary: SERVICE.md §4, as before."""
+    """START, the saved matches, SUCCESS, the summary: docs/operations.md §7, as before."""
     assert cycle[0] == START
     assert cycle[1].startswith(SAVED)
     assert cycle[-2] == SUCCESS
