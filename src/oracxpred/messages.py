@@ -166,6 +166,9 @@ DB_DOWN_AT_OPEN = "Base injoignable à l'ouverture, démarrage en mode dégradé
 MIRROR_NOT_WRITTEN = "Copie locale de l'état du suivi non écrite (%s) : %s"
 MIRROR_UNREADABLE = "Copie locale de l'état du suivi illisible (%s) : %s"
 
+# store/spool/reached.py
+REACHED_MARKER_UNWRITTEN = "Marqueur de base atteinte non écrit ({path}) : {error}"
+
 # store/sql/describe.py
 SQL_LEGACY_DUPLICATES = (
     "Doublons hérités de l'application d'origine : {copies} copie(s) supplémentaire(s) de {ids} "

@@ -25,6 +25,7 @@ from oracxpred.errors import (
     FeedThrottled,
     FeedUnavailable,
 )
+from oracxpred.feed import messages as text
 from oracxpred.feed.exchange import FEED, FORMAT, REFUSED, RESULTS, TRANSIENT, Exchange, Recorder
 from oracxpred.logs import get_logger
 
@@ -162,16 +163,16 @@ class FeedClient:
         self.recorder = recorder
 
     def fetch_feed(self) -> FeedResponse:
-        return self._get(self.feed_url, "flux")
+        return self._get(self.feed_url, text.FEED)
 
     def fetch_results(self, league_id: int, date_from: int, date_to: int) -> bytes:
         query = results_params(self.feed_url, league_id, date_from, date_to)
-        return self._get(f"{self.results_url}?{query}", "service de résultats", RESULTS).body
+        return self._get(f"{self.results_url}?{query}", text.RESULTS, RESULTS).body
 
     def fetch_champs(self, date_from: int, date_to: int) -> bytes:
         """``v2/champs``: leagues with results in the window (beside ``results_url``)."""
         query = champs_params(self.feed_url, date_from, date_to)
-        return self._get(f"{champs_url_for(self.results_url)}?{query}", "liste des ligues").body
+        return self._get(f"{champs_url_for(self.results_url)}?{query}", text.CHAMPS).body
 
     def close(self) -> None:
         if self._owns_http:
@@ -193,10 +194,10 @@ class FeedClient:
                 if attempt >= self.policy.retries or (self.failover and not exc.throttled):
                     error = FeedThrottled if exc.throttled else FeedUnavailable
                     raise error(
-                        f"{what} injoignable après {attempt + 1} tentative(s) : {exc.reason}"
+                        text.UNREACHABLE.format(what=what, attempts=attempt + 1, reason=exc.reason)
                     ) from None
                 delay = self.policy.delay(attempt, exc.retry_after, self._rand)
-                log.debug("%s : %s ; nouvel essai dans %.2f s", what, exc.reason, delay)
+                log.debug(text.RETRYING.format(what=what, reason=exc.reason, delay=delay))
                 self._sleep(delay)
                 attempt += 1
 
@@ -235,29 +236,30 @@ class FeedClient:
                     if status >= 400:
                         seen.body = self._error_body(response)
                 if status in RETRY_STATUSES:
-                    raise _Retryable(f"HTTP {status}", _retry_after(response), status == 429)
-                if status == 406:
-                    raise FeedError(
-                        f"{what} : HTTP 406, paramètres refusés par le site "
-                        "(vérifier l'adresse du flux ; pas de nouvel essai)"
+                    raise _Retryable(
+                        text.HTTP_STATUS.format(status=status),
+                        _retry_after(response),
+                        status == 429,
                     )
+                if status == 406:
+                    raise FeedError(text.HTTP_406.format(what=what))
                 if status == 403:
-                    raise FeedForbidden(f"{what} : HTTP {status} (pas de nouvel essai)")
+                    raise FeedForbidden(text.HTTP_REFUSED.format(what=what, status=status))
                 if status >= 400:
-                    raise FeedError(f"{what} : HTTP {status} (pas de nouvel essai)")
+                    raise FeedError(text.HTTP_REFUSED.format(what=what, status=status))
                 ctype = response.headers.get("Content-Type", "").lower()
                 server_time = _http_date(response.headers.get("Date"))
                 body = self._read_capped(response, what)
                 if seen is not None:
                     seen.body = body
         except httpx.TimeoutException:
-            raise _Retryable("délai d'attente dépassé", None) from None
+            raise _Retryable(text.TIMEOUT, None) from None
         except httpx.TransportError as exc:
             raise _Retryable(_transport_reason(exc), None) from None
         except httpx.DecodingError:
-            raise FeedFormatError(f"{what} : réponse compressée illisible") from None
+            raise FeedFormatError(text.BAD_COMPRESSION.format(what=what)) from None
         if "text/html" in ctype or body.lstrip()[:1] == b"<":
-            raise FeedHtmlPage(f"{what} : page HTML reçue au lieu de JSON (blocage ou miroir ?)")
+            raise FeedHtmlPage(text.HTML_PAGE.format(what=what))
         return FeedResponse(body, server_time)
 
     def _error_body(self, response: httpx.Response) -> bytes | None:
@@ -271,8 +273,9 @@ class FeedClient:
         declared = response.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > self.max_body_bytes:
             raise FeedFormatError(
-                f"{what} : réponse trop volumineuse ({int(declared)} octets, "
-                f"limite {self.max_body_bytes})"
+                text.TOO_BIG_DECLARED.format(
+                    what=what, size=int(declared), limit=self.max_body_bytes
+                )
             )
         chunks: list[bytes] = []
         size = 0
@@ -281,12 +284,10 @@ class FeedClient:
         deadline = time.monotonic() + 2 * self.timeout_s
         for chunk in response.iter_bytes():
             if time.monotonic() > deadline:
-                raise _Retryable("délai d'attente dépassé (réponse trop lente)", None)
+                raise _Retryable(text.TOO_SLOW, None)
             size += len(chunk)
             if size > self.max_body_bytes:
-                raise FeedFormatError(
-                    f"{what} : réponse trop volumineuse (plus de {self.max_body_bytes} octets)"
-                )
+                raise FeedFormatError(text.TOO_BIG.format(what=what, limit=self.max_body_bytes))
             chunks.append(chunk)
         return b"".join(chunks)
 
@@ -301,7 +302,7 @@ class _Retryable(Exception):
 
 def _transport_reason(exc: httpx.TransportError) -> str:
     if isinstance(exc, httpx.ConnectError):
-        return "connexion refusée ou hôte introuvable"
+        return text.CONNECT
     if isinstance(exc, httpx.RemoteProtocolError):
-        return "connexion interrompue par le serveur (réponse incomplète)"
-    return f"erreur réseau ({type(exc).__name__})"
+        return text.CUT
+    return text.NETWORK.format(kind=type(exc).__name__)

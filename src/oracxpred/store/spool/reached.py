@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from oracxpred import messages
 from oracxpred.logs import get_logger, mask_secrets
 
 log = get_logger("store.spool")
@@ -96,7 +97,7 @@ class ReachedMarker:
             tmp.write_text(json.dumps(data), encoding="utf-8")
             os.replace(tmp, self.path)
         except OSError as exc:
-            log.debug("Marqueur de base atteinte non écrit (%s) : %s", self.path, exc)
+            log.debug(messages.REACHED_MARKER_UNWRITTEN.format(path=self.path, error=exc))
             with contextlib.suppress(OSError):
                 tmp.unlink()
 
