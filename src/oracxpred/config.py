@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from oracxpred import defaults
+from oracxpred import defaults, messages
 from oracxpred.errors import ConfigError
 
 ENV_NAMES: dict[str, str] = {
@@ -118,20 +118,16 @@ def parse_interval(raw: object) -> float:
     try:
         value = float(str(raw).replace(",", ".").strip())
     except ValueError:
-        raise ConfigError(
-            f"Intervalle invalide « {raw} » : un nombre de minutes est attendu (ex. 1 ou 0.25)."
-        ) from None
+        raise ConfigError(messages.CONFIG_INTERVAL_NOT_NUMBER.format(raw=raw)) from None
     if not math.isfinite(value) or value <= 0:
-        raise ConfigError(f"Intervalle invalide « {raw} » : il doit être strictement positif.")
+        raise ConfigError(messages.CONFIG_INTERVAL_NOT_POSITIVE.format(raw=raw))
     return value
 
 
 def validate_http_url(raw: str, what: str) -> str:
     parts = urlsplit(raw.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(
-            f"{what} invalide « {raw} » : une adresse http:// ou https:// est attendue."
-        )
+        raise ConfigError(messages.CONFIG_NOT_HTTP_URL.format(what=what, raw=raw))
     return raw.strip()
 
 
@@ -141,21 +137,17 @@ def validate_database_url(raw: str) -> str:
     if scheme not in SQL_SCHEMES:
         from oracxpred.logs import mask_url
 
-        raise ConfigError(
-            f"DATABASE_URL invalide « {mask_url(url)} » : schémas acceptés "
-            "postgresql://, postgres://, postgresql+psycopg://, sqlite:///chemin, "
-            "mysql+pymysql://."
-        )
+        raise ConfigError(messages.CONFIG_DATABASE_URL.format(url=mask_url(url)))
     return url
 
 
-def _positive(raw: object, what: str, kind: type[float] | type[int]) -> Any:
+def _positive(raw: object, what: str, kind: type[float] | type[int], zero_ok: bool = False) -> Any:
     try:
         value = kind(str(raw).strip())
     except ValueError:
-        raise ConfigError(f"{what} invalide « {raw} » : nombre attendu.") from None
-    if value <= 0 and not (kind is int and what == "Nombre de tentatives" and value == 0):
-        raise ConfigError(f"{what} invalide « {raw} » : doit être positif.")
+        raise ConfigError(messages.CONFIG_NOT_NUMBER.format(what=what, raw=raw)) from None
+    if not math.isfinite(value) or value < 0 or (value == 0 and not zero_ok):
+        raise ConfigError(messages.CONFIG_NOT_POSITIVE.format(what=what, raw=raw))
     return value
 
 
@@ -191,10 +183,10 @@ def load_settings(
     if "archive_keep_days" in raw:
         values["archive_keep_days"] = parse_keep_days(raw["archive_keep_days"])
     if "feed_url" in raw:
-        values["feed_url"] = validate_http_url(str(raw["feed_url"]), "Adresse du flux")
+        values["feed_url"] = validate_http_url(str(raw["feed_url"]), messages.LABEL_FEED_URL)
     if "results_url" in raw:
         values["results_url"] = validate_http_url(
-            str(raw["results_url"]), "Adresse du service de résultats"
+            str(raw["results_url"]), messages.LABEL_RESULTS_URL
         )
     if "csv_path" in raw:
         values["csv_path"] = Path(str(raw["csv_path"])).expanduser()
@@ -205,21 +197,19 @@ def load_settings(
     if "log_file" in raw:
         values["log_file"] = Path(str(raw["log_file"])).expanduser()
     if "timeout_s" in raw:
-        values["timeout_s"] = _positive(raw["timeout_s"], "Délai d'attente", float)
+        values["timeout_s"] = _positive(raw["timeout_s"], messages.LABEL_TIMEOUT, float)
     if "retries" in raw:
-        values["retries"] = _positive(raw["retries"], "Nombre de tentatives", int)
+        values["retries"] = _positive(raw["retries"], messages.LABEL_RETRIES, int, zero_ok=True)
     if "max_body_bytes" in raw:
-        values["max_body_bytes"] = _positive(
-            raw["max_body_bytes"], "Taille maximale de réponse", int
-        )
+        values["max_body_bytes"] = _positive(raw["max_body_bytes"], messages.LABEL_MAX_BODY, int)
     if "unresolved_after_s" in raw:
         values["unresolved_after_s"] = _positive(
-            raw["unresolved_after_s"], "Délai avant « non résolu »", float
+            raw["unresolved_after_s"], messages.LABEL_UNRESOLVED_AFTER, float
         )
     if "metrics_port" in raw:
-        port = _positive(raw["metrics_port"], "Port des métriques", int)
+        port = _positive(raw["metrics_port"], messages.LABEL_METRICS_PORT, int)
         if port > 65535:
-            raise ConfigError(f"Port des métriques invalide « {port} ».")
+            raise ConfigError(messages.CONFIG_METRICS_PORT.format(raw=port))
         values["metrics_port"] = port
     values.update(_ops_values(raw))
     values.update(_history_values(raw))
@@ -251,7 +241,7 @@ def parse_flag(name: str, raw: str) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise ConfigError(f"{name} invalide « {raw} » : 1 (activé) ou 0 (désactivé) attendu.")
+    raise ConfigError(messages.CONFIG_NOT_FLAG.format(name=name, raw=raw))
 
 
 def parse_seconds(name: str, raw: str) -> float:
@@ -260,7 +250,7 @@ def parse_seconds(name: str, raw: str) -> float:
     except ValueError:
         value = -1.0
     if not value > 0 or value == float("inf"):
-        raise ConfigError(f"{name} invalide « {raw} » : un nombre de secondes positif attendu.")
+        raise ConfigError(messages.CONFIG_NOT_SECONDS.format(name=name, raw=raw))
     return value
 
 
@@ -305,26 +295,28 @@ def split_list(raw: object) -> list[str]:
 def _ops_values(raw: Mapping[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if "feed_urls" in raw:
-        urls = tuple(validate_http_url(u, "Adresse du flux") for u in split_list(raw["feed_urls"]))
+        urls = tuple(
+            validate_http_url(u, messages.LABEL_FEED_URL) for u in split_list(raw["feed_urls"])
+        )
         if urls:
             values["feed_urls"], values["feed_url"] = urls, urls[0]
     if "alert_urls" in raw:
         values["alert_urls"] = tuple(split_list(raw["alert_urls"]))
     if "alert_after_min" in raw:
-        values["alert_after_min"] = _positive(raw["alert_after_min"], "Délai d'alerte", float)
+        values["alert_after_min"] = _positive(
+            raw["alert_after_min"], messages.LABEL_ALERT_AFTER, float
+        )
     if "alert_cooldown_min" in raw:
         values["alert_cooldown_min"] = _positive(
-            raw["alert_cooldown_min"], "Délai entre deux alertes", float
+            raw["alert_cooldown_min"], messages.LABEL_ALERT_COOLDOWN, float
         )
     if "alert_disk_mb" in raw:
-        values["alert_disk_mb"] = _positive(raw["alert_disk_mb"], "Seuil d'espace disque", float)
+        values["alert_disk_mb"] = _positive(raw["alert_disk_mb"], messages.LABEL_ALERT_DISK, float)
     if "alert_summary" in raw:
         text = str(raw["alert_summary"]).strip()
         hour, _, minute = text.partition(":")
         if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
-            raise ConfigError(
-                f"Heure du résumé quotidien invalide « {text} » : HH:MM (UTC) attendu."
-            )
+            raise ConfigError(messages.CONFIG_SUMMARY_TIME.format(raw=text))
         values["alert_summary"] = f"{int(hour):02d}:{int(minute):02d}"
     return values
 
@@ -341,10 +333,7 @@ def _history_values(raw: Mapping[str, Any]) -> dict[str, Any]:
     except ValueError:
         value = -1.0
     if not math.isfinite(value) or value < 0:
-        raise ConfigError(
-            f"Intervalle d'audit invalide « {raw['audit_every_min']} » : un nombre de minutes "
-            "positif est attendu (0 : pas d'audit continu)."
-        )
+        raise ConfigError(messages.CONFIG_AUDIT_EVERY.format(raw=raw["audit_every_min"]))
     return {"audit_every_min": value}
 
 
@@ -355,10 +344,7 @@ def parse_keep_days(raw: object) -> int:
     except ValueError:
         value = -1
     if value < 0:
-        raise ConfigError(
-            f"Durée de conservation de l'archive invalide « {raw} » : un nombre entier de jours "
-            "est attendu (0 = conserver indéfiniment)."
-        )
+        raise ConfigError(messages.CONFIG_KEEP_DAYS.format(raw=raw))
     return value
 
 
@@ -370,8 +356,5 @@ def validate_timezone(raw: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(
-            f"Fuseau horaire inconnu « {raw} » (ORACXPRED_TIMEZONE) : un nom IANA est attendu, "
-            "par exemple UTC, Africa/Abidjan ou Europe/Paris."
-        ) from None
+        raise ConfigError(messages.CONFIG_TIMEZONE.format(raw=raw)) from None
     return name

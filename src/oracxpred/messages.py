@@ -279,3 +279,42 @@ DECISIONS = {
     "duplicate": "déjà présent dans le stockage : doublon ignoré",
     "resolved": "résolu par le service de résultats ({score})",
 }
+
+# config.py: what a bad setting says (flag, environment variable or .env line)
+LABEL_FEED_URL = "Adresse du flux"
+LABEL_RESULTS_URL = "Adresse du service de résultats"
+LABEL_TIMEOUT = "Délai d'attente"
+LABEL_RETRIES = "Nombre de tentatives"
+LABEL_MAX_BODY = "Taille maximale de réponse"
+LABEL_UNRESOLVED_AFTER = "Délai avant « non résolu »"
+LABEL_METRICS_PORT = "Port des métriques"
+LABEL_ALERT_AFTER = "Délai d'alerte"
+LABEL_ALERT_COOLDOWN = "Délai entre deux alertes"
+LABEL_ALERT_DISK = "Seuil d'espace disque"
+CONFIG_INTERVAL_NOT_NUMBER = (
+    "Intervalle invalide « {raw} » : un nombre de minutes est attendu (ex. 1 ou 0.25)."
+)
+CONFIG_INTERVAL_NOT_POSITIVE = "Intervalle invalide « {raw} » : il doit être strictement positif."
+CONFIG_NOT_HTTP_URL = "{what} invalide « {raw} » : une adresse http:// ou https:// est attendue."
+CONFIG_DATABASE_URL = (
+    "DATABASE_URL invalide « {url} » : schémas acceptés postgresql://, postgres://, "
+    "postgresql+psycopg://, sqlite:///chemin, mysql+pymysql://."
+)
+CONFIG_NOT_NUMBER = "{what} invalide « {raw} » : nombre attendu."
+CONFIG_NOT_POSITIVE = "{what} invalide « {raw} » : doit être positif."
+CONFIG_METRICS_PORT = "Port des métriques invalide « {raw} »."
+CONFIG_NOT_FLAG = "{name} invalide « {raw} » : 1 (activé) ou 0 (désactivé) attendu."
+CONFIG_NOT_SECONDS = "{name} invalide « {raw} » : un nombre de secondes positif attendu."
+CONFIG_SUMMARY_TIME = "Heure du résumé quotidien invalide « {raw} » : HH:MM (UTC) attendu."
+CONFIG_AUDIT_EVERY = (
+    "Intervalle d'audit invalide « {raw} » : un nombre de minutes positif est attendu "
+    "(0 : pas d'audit continu)."
+)
+CONFIG_KEEP_DAYS = (
+    "Durée de conservation de l'archive invalide « {raw} » : un nombre entier de jours est "
+    "attendu (0 = conserver indéfiniment)."
+)
+CONFIG_TIMEZONE = (
+    "Fuseau horaire inconnu « {raw} » (ORACXPRED_TIMEZONE) : un nom IANA est attendu, par "
+    "exemple UTC, Africa/Abidjan ou Europe/Paris."
+)

@@ -88,10 +88,18 @@ def test_spool_path_lives_beside_the_csv():
 
 @pytest.mark.parametrize(
     ("name", "raw"),
-    [("timeout_s", "0"), ("retries", "-1"), ("max_body_bytes", "x"), ("metrics_port", "70000")],
+    [
+        ("timeout_s", "0"),
+        ("timeout_s", "nan"),
+        ("timeout_s", "inf"),
+        ("unresolved_after_s", "-inf"),
+        ("retries", "-1"),
+        ("max_body_bytes", "x"),
+        ("metrics_port", "70000"),
+    ],
 )
 def test_numeric_settings_validated(name, raw):
-    with pytest.raises(ConfigError):
+    with pytest.raises(ConfigError, match=f"invalide « {raw} »"):
         load_settings({name: raw}, {}, {})
 
 
