@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from oracxpred.store.base import Heartbeat, QuarantinedEvent, Store
+from oracxpred.web import messages
 from oracxpred.web.formatting import fmt_age
 
 DRIFT_SHARE = 0.10
@@ -31,11 +32,8 @@ def drift_reason(
     if rejections:
         ((category, _),) = Counter(e.category for e in rejections).most_common(1)
         example = next(e.reason for e in rejections if e.category == category)
-        reason = f" ; raison la plus fréquente : {category} ({example})"
-    return (
-        f"Format du flux modifié ? Au moins {share:.0%} des événements rejetés à chacun des "
-        f"{DRIFT_CYCLES} derniers cycles{reason} ; voir « oracxpred rejected »."
-    )
+        reason = messages.DRIFT_MOST_FREQUENT.format(category=category, example=example)
+    return messages.DRIFT.format(share=share, cycles=DRIFT_CYCLES, reason=reason)
 
 
 def max_age_from_heartbeats(heartbeats: Sequence[Heartbeat], fallback_s: float) -> float:
@@ -72,7 +70,4 @@ def outage_reason(store: Store, now: datetime) -> str | None:
     elapsed = (now - since).total_seconds()
     if elapsed <= LONG_OUTAGE_S:
         return None
-    return (
-        f"Base de données injoignable depuis {fmt_age(elapsed)} "
-        f"(depuis le {since:%Y-%m-%d %H:%M:%S} UTC) : les matchs attendent dans l'attente locale."
-    )
+    return messages.LONG_OUTAGE.format(age=fmt_age(elapsed), since=since)

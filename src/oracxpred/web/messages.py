@@ -58,3 +58,14 @@ ERROR_TEXTS = {
     405: "Cette adresse n'accepte pas cette méthode HTTP.",
     500: "Une erreur inattendue s'est produite ; elle a été consignée dans le journal.",
 }
+
+# health verdicts (web/drift.py)
+DRIFT = (
+    "Format du flux modifié ? Au moins {share:.0%} des événements rejetés à chacun des "
+    "{cycles} derniers cycles{reason} ; voir « oracxpred rejected »."
+)
+DRIFT_MOST_FREQUENT = " ; raison la plus fréquente : {category} ({example})"
+LONG_OUTAGE = (
+    "Base de données injoignable depuis {age} (depuis le {since:%Y-%m-%d %H:%M:%S} UTC) : "
+    "les matchs attendent dans l'attente locale."
+)
