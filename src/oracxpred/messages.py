@@ -1,7 +1,14 @@
-"""French user-facing lines (logs, errors, CLI output) of the collector and the stores, in one
-reviewable place. Reason tables and fragments that stay beside the code they classify:
-``store/sql/errors.py`` (driver errors), ``store/sql/store.py`` (operation names) and the row
-checks of ``store/transfer/``."""
+"""French user-facing lines (logs, errors, CLI output) of the collector, the stores and the
+configuration, in one reviewable place; each area that grew has its own ``messages.py``
+(``feed/``, ``web/``, ``cli/``, ``archive/``, ``history/``, ``ops/``, ``push/``). Every log
+call takes its text from one of them.
+
+What stays beside the code it belongs to, on purpose: reason tables that classify an error
+(``oserrors.py``, ``store/sql/errors.py``), the rejection reasons of the pure core's checks
+(``core/parse.py``, ``core/envelope.py``, ``core/finish.py``…: the reason is the check's
+result, stored with the rejected event), argparse help beside each option (``cli/``), metric
+descriptions (``metrics.py``), page vocabulary (``web/``), the simulator's own lines and the
+row checks of ``store/transfer/``."""
 
 START = "Démarrage de la collecte..."
 SAVED = "OK Match terminé sauvegardé: {team1} vs {team2} ({score})"
