@@ -115,6 +115,35 @@ def test_one_message_per_incident_one_recovery_none_during_cooldown(receiver):
         alerter.close()
 
 
+def test_an_incident_reopened_in_the_cooldown_is_announced_once_the_cooldown_is_over(receiver):
+    """Flapping stays quiet, but an outage that is still open after the cooldown is sent: a long
+    outage is never hidden because it began just after a recovery."""
+    clock = Clock()
+    alerter = Alerter(apprise_sender([receiver.url]), cooldown_s=600, clock=clock)
+    try:
+        assert alerter.raise_incident("feed", "panne 1")
+        clock.t += 60
+        assert alerter.resolve("feed")
+        assert len(drained(alerter, receiver)) == 2
+        clock.t += 60
+        assert not alerter.raise_incident("feed", "panne 2, 1 min")  # inside the cooldown
+        clock.t += 300
+        assert not alerter.raise_incident("feed", "panne 2, 6 min")
+        assert drained(alerter, receiver) == []
+        clock.t += 300  # the cooldown since the recovery is over, the outage still open
+        assert alerter.raise_incident("feed", "panne 2, 11 min")
+        assert not alerter.raise_incident("feed", "panne 2, 12 min")  # once only
+        clock.t += 36000
+        assert not alerter.raise_incident("feed", "panne 2, 10 h")
+        wait_until(lambda: receiver.messages)
+        assert receiver.messages[0]["message"] == "panne 2, 11 min"
+        assert drained(alerter, receiver) == ["OracXPred : flux en échec"]
+        assert alerter.resolve("feed")  # its recovery goes, since its opening did
+        assert drained(alerter, receiver) == ["OracXPred rétabli : flux en échec"]
+    finally:
+        alerter.close()
+
+
 def test_module_api_for_other_parts(receiver):
     assert not alerts.raise_incident("completeness", "rien d'installé")
     alerter = Alerter(apprise_sender([receiver.url]), cooldown_s=600)

@@ -115,14 +115,17 @@ class Alerter:
     def raise_incident(self, kind: str, message: str) -> bool:
         """Open ``kind`` (or refresh its text when already open); True when a message went."""
         with self._lock:
-            if kind in self._open:
-                self._open[kind].message = message
-                return False
             now = self._clock()
             quiet = now - self._last_sent.get(kind, -self.cooldown_s) < self.cooldown_s
-            self._open[kind] = Incident(kind, message, now, announced=not quiet)
-            if quiet:
+            incident = self._open.get(kind)
+            if incident is None:
+                self._open[kind] = incident = Incident(kind, message, now, announced=False)
+            incident.message = message
+            # An incident that opened during the cooldown is announced once the cooldown is
+            # over, if it is still open: a long outage is never kept quiet.
+            if incident.announced or quiet:
                 return False
+            incident.announced = True
             self._last_sent[kind] = now
         title = messages.ALERT_TITLE.format(summary=_kind_name(kind))
         return self._enqueue(Message(kind, "firing", title, message))
