@@ -71,6 +71,13 @@ class CollectorMetrics:
             ["league"],
             registry=r,
         )
+        self.audit_repaired = Counter(
+            "oracxpred_audit_repaired",
+            "Matchs manquants que l'audit continu a ajoutés (sans cotes) : le collecteur les a "
+            "manqués",
+            ["league"],
+            registry=r,
+        )
         self.archive_errors = Counter(
             "oracxpred_archive_errors",
             "Réponses ou compactages que l'archive n'a pas pu écrire",

@@ -17,9 +17,9 @@ from oracxpred.core.records import FinishedMatch, ResultItem
 from oracxpred.core.results import parse_results
 from oracxpred.errors import FeedError
 from oracxpred.feed.client import FeedClient
-from oracxpred.history.backfill import Pacer, discover_leagues
+from oracxpred.history.backfill import Pacer, discover_leagues, storable
 from oracxpred.logs import get_logger
-from oracxpred.store.base import MatchQuery, Store
+from oracxpred.store.base import MatchQuery, SaveReport, Store
 
 log = get_logger("history.audit")
 
@@ -31,6 +31,12 @@ class AuditReport:
     days: list[DayAudit] = field(default_factory=list)
     repaired: int = 0
     failures: list[str] = field(default_factory=list)
+    recovered: set[int] = field(default_factory=set)
+    """Missing ids the repair wrote, or found stored meanwhile (the live collector)."""
+
+    def left(self, day: DayAudit) -> int:
+        """Matches of ``day`` still missing after the repair."""
+        return sum(1 for event_id in day.missing if event_id not in self.recovered)
 
     @property
     def expected(self) -> int:
@@ -52,7 +58,7 @@ class AuditReport:
         """0 complete, 3 gaps or mismatches left, 1 when the audit itself could not finish."""
         if self.failures:
             return 1
-        if self.mismatched or self.swapped or self.missing > self.repaired:
+        if self.mismatched or self.swapped or any(self.left(d) for d in self.days):
             return 3
         return 0
 
@@ -131,7 +137,9 @@ def run_audit(
         audits = audit_league(league_id, label, days, items, rows)
         report.days.extend(audits)
         if repair:
-            report.repaired += _repair(store, league_id, audits, items)
+            done = _repair(store, league_id, audits, items)
+            report.repaired += len(done.saved)
+            report.recovered.update(done.saved, done.duplicates)
     return report
 
 
@@ -140,10 +148,13 @@ def _fetch(client: FeedClient, league_id: int, window: Span, pacer: Pacer) -> li
     return list(parse_results(client.fetch_results(league_id, *window)).items)
 
 
-def _repair(store: Store, league_id: int, audits: list[DayAudit], items: list[ResultItem]) -> int:
+def _repair(
+    store: Store, league_id: int, audits: list[DayAudit], items: list[ResultItem]
+) -> SaveReport:
     missing = {event_id for audit in audits for event_id in audit.missing}
     if not missing:
-        return 0
+        return SaveReport()
     collected = datetime.now(UTC)
     rows = [backfill_row(i, league_id, collected) for i in items if i.event_id in missing]
-    return len(store.save_matches(rows).saved)
+    kept = storable(rows, audits[0].league if audits else str(league_id))
+    return store.save_matches(kept) if kept else SaveReport()

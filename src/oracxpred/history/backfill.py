@@ -27,7 +27,9 @@ from oracxpred.core.backfill import (
     plan_windows,
     resolve_range,
 )
+from oracxpred.core.records import FinishedMatch
 from oracxpred.core.results import parse_results
+from oracxpred.core.validate import match_problem
 from oracxpred.errors import FeedError, FeedUnavailable
 from oracxpred.feed.client import FeedClient, RetryPolicy
 from oracxpred.history import checkpoint, messages
@@ -89,6 +91,22 @@ class BackfillReport:
     @property
     def complete(self) -> bool:
         return self.stopped is None and not self.failed_windows
+
+
+def storable(rows: Sequence[FinishedMatch], league: str) -> list[FinishedMatch]:
+    """The rows ``core.validate`` accepts (the rule every row entering a store follows); each
+    refused one is said at WARNING and never stored."""
+    now = datetime.now(UTC)
+    kept: list[FinishedMatch] = []
+    for row in rows:
+        problem = match_problem(row, now)
+        if problem is None:
+            kept.append(row)
+        else:
+            log.warning(
+                messages.ROW_REFUSED.format(league=league, event_id=row.event_id, reason=problem)
+            )
+    return kept
 
 
 def client_for(settings: Settings) -> FeedClient:
@@ -219,18 +237,19 @@ def _league(
                         league=label, event_id=rejection.event_id, reason=rejection.reason
                     )
                 )
-            rows = [
+            found = [
                 backfill_row(item, summary.league_id, collected)
                 for item in parsed.items
                 if owns(window, item.start_time)
             ]
+            rows = storable(found, label)
             if rows:
                 saved = store.save_matches(rows)
                 summary.stored += len(saved.saved)
                 summary.present += len(saved.duplicates)
                 if not summary.name:
                     summary.name = rows[0].league
-            summary.found += len(rows)
+            summary.found += len(found)
             summary.seconds += window[1] - window[0]
             entry = point.progress(summary.league_id)
             entry.name = entry.name or summary.name

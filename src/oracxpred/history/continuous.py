@@ -2,8 +2,11 @@
 
 Light on the service: one ``v2/champs`` call, then one ``v3/games`` call per league and hour.
 Only the lease holder runs it (it writes). Each hour's result (expected, missing found, missing
-left) is kept in the store's ``completeness`` checkpoint for 7 days: the gauge
-``oracxpred_completeness_ratio{league}`` and the Santé page's chart read it.
+left after the repair) is kept in the store's ``completeness`` checkpoint for 7 days: the gauge
+``oracxpred_completeness_ratio{league}`` (share present after the repair) and the Santé page's
+chart read it. Matches the re-audit had to add are counted (``oracxpred_audit_repaired_total``)
+and, for hours this daemon was running, announced: the collector missed them, and a repaired
+row has no odds.
 """
 
 from __future__ import annotations
@@ -40,22 +43,33 @@ class DayRatio:
     day: int  # UTC midnight
     expected: int
     left: int  # still missing after the repair
+    missing: int = 0  # found missing by the re-audit (then added without odds, or left)
 
     @property
     def ratio(self) -> float:
+        """Share of the expected matches present once the re-audit has repaired."""
         return 1.0 if not self.expected else (self.expected - self.left) / self.expected
+
+
+@dataclass(frozen=True, slots=True)
+class RecentAudit:
+    """One re-audit: the updated checkpoint, and what it added per league and hour."""
+
+    record: dict[str, Any]
+    repaired: dict[str, dict[int, int]]  # league name (id when unnamed) → hour → added
 
 
 def audit_recent(
     store: Store, client: FeedClient, now: int, hours: int = defaults.AUDIT_RECENT_HOURS
-) -> dict[str, Any]:
-    """Re-audit and repair the last ``hours`` full hours; returns the updated checkpoint."""
+) -> RecentAudit:
+    """Re-audit and repair the last ``hours`` full hours."""
     upper = (now - SETTLE_LIVE_S) // HOUR_S * HOUR_S
     lower = upper - hours * HOUR_S
     pacer = Pacer(0)
     names = discover_leagues(client, Checkpoint(upper), lower, upper, pacer)
     record = store.load_checkpoint(NAME) or {}
     expected = missing = repaired = 0
+    added: dict[str, dict[int, int]] = {}
     hours_to_check = range(lower, upper, HOUR_S) if names else range(0)
     for hour in hours_to_check:
         report = run_audit(store, client, hour, hour + HOUR_S, leagues=list(names), repair=True)
@@ -64,7 +78,11 @@ def audit_recent(
         for day in report.days:
             entry = record.setdefault(str(day.league_id), {"name": "", "hours": {}})
             entry["name"] = names.get(day.league_id) or day.league or entry["name"]
-            entry["hours"][str(hour)] = [day.expected, len(day.missing), 0]
+            left = report.left(day)
+            entry["hours"][str(hour)] = [day.expected, len(day.missing), left]
+            if len(day.missing) > left:
+                label = entry["name"] or str(day.league_id)
+                added.setdefault(label, {})[hour] = len(day.missing) - left
         expected += report.expected
         missing += report.missing
         repaired += report.repaired
@@ -77,27 +95,29 @@ def audit_recent(
             expected=expected, hours=hours, missing=missing, repaired=repaired
         )
     )
-    return record
+    return RecentAudit(record, added)
 
 
 def day_ratios(record: dict[str, Any] | None) -> list[DayRatio]:
     """Per league and UTC day, from the ``completeness`` checkpoint (oldest day first)."""
-    out: dict[tuple[int, int], list[int]] = {}
+    out: dict[tuple[int, int], list[int]] = {}  # expected, left, missing
     names: dict[int, str] = {}
     for key, entry in (record or {}).items():
         try:
             league_id = int(key)
             names[league_id] = str(entry.get("name", ""))
             for hour, values in entry.get("hours", {}).items():
-                day, expected, left = int(hour) // 86400 * 86400, int(values[0]), int(values[2])
-                acc = out.setdefault((league_id, day), [0, 0])
+                day = int(hour) // 86400 * 86400
+                expected, missing, left = int(values[0]), int(values[1]), int(values[2])
+                acc = out.setdefault((league_id, day), [0, 0, 0])
                 acc[0] += expected
                 acc[1] += left
+                acc[2] += missing
         except (AttributeError, TypeError, ValueError, IndexError):
             continue  # a damaged entry is not shown; the next audit rewrites it
     return [
-        DayRatio(league_id, names[league_id], day, exp, left)
-        for (league_id, day), (exp, left) in sorted(
+        DayRatio(league_id, names[league_id], day, exp, left, missing)
+        for (league_id, day), (exp, left, missing) in sorted(
             out.items(), key=lambda kv: (kv[0][1], kv[0][0])
         )
     ]
@@ -119,13 +139,22 @@ class ContinuousAudit:
     def __init__(self, settings: Any, store: Store, lease: Any, metrics: Any) -> None:
         self.settings, self.store, self.lease, self.metrics = settings, store, lease, metrics
         self.runs = 0
+        self.started = int(time.time())  # hours before it are not this daemon's misses
+        self.ratios: dict[str, float] = {}
+
+    def summary_line(self) -> str:
+        """The daily summary's completeness line (empty before the first re-audit)."""
+        if not self.ratios:
+            return messages.SUMMARY_NO_AUDIT
+        shown = ", ".join(f"{league} {r:.1%}" for league, r in sorted(self.ratios.items()))
+        return messages.SUMMARY_COMPLETENESS.format(leagues=shown)
 
     def tick(self) -> None:
         if not self.lease.held:
             return  # a standby does not write
         try:
             with client_for(self.settings) as client:
-                record = audit_recent(self.store, client, int(time.time()))
+                done = audit_recent(self.store, client, int(time.time()))
         except (CollectorError, ValueError) as exc:
             log.warning(
                 messages.CONTINUOUS_FAILED.format(
@@ -135,14 +164,30 @@ class ContinuousAudit:
             return
         finally:
             self.runs += 1
-        ratios = league_ratios(record)
+        ratios = self.ratios = league_ratios(done.record)
         for league, ratio in ratios.items():
             self.metrics.completeness.labels(league=league).set(ratio)
+        for league, by_hour in done.repaired.items():
+            self.metrics.audit_repaired.labels(league=league).inc(sum(by_hour.values()))
+        missed = missed_while_running(done.repaired, self.started)
+        if missed:
+            alerts.notice("audit_repaired", missed)
         incident = completeness_incident(ratios)
         if incident is None:
             alerts.resolve("completeness")
         else:
             alerts.raise_incident("completeness", incident)
+
+
+def missed_while_running(repaired: dict[str, dict[int, int]], started: int) -> str | None:
+    """The notice text when the re-audit added matches of hours that began after ``started``
+    (the daemon was running and missed them), else None."""
+    counts = {
+        league: sum(n for hour, n in by_hour.items() if hour >= started)
+        for league, by_hour in repaired.items()
+    }
+    shown = ", ".join(f"{league} {n}" for league, n in sorted(counts.items()) if n)
+    return messages.MISSED_WHILE_RUNNING.format(leagues=shown) if shown else None
 
 
 def completeness_incident(ratios: dict[str, float]) -> str | None:
@@ -161,6 +206,7 @@ def schedule_audit(scheduler: Any, runner: Any, settings: Any) -> ContinuousAudi
     from apscheduler.triggers.interval import IntervalTrigger
 
     job = ContinuousAudit(settings, runner.store, runner.lease, runner.metrics)
+    alerts.add_to_summary(job.summary_line)  # the daily summary's completeness line
     every_s = settings.audit_every_min * 60
     scheduler.add_job(
         job.tick,

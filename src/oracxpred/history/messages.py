@@ -17,6 +17,7 @@ SERVICE_DOWN = (
     "Service de résultats indisponible ({reason}) : arrêt, le reste au prochain lancement"
 )
 REJECTED = "Ligue {league} : résultat {event_id} ignoré ({reason})"
+ROW_REFUSED = "Ligue {league} : résultat {event_id} non enregistré ({reason})"
 DONE = "Rattrapage terminé : {stored} match(s) enregistré(s), {present} déjà présent(s)"
 LEFT = "Rattrapage incomplet : {count} fenêtre(s) en échec, à reprendre au prochain lancement"
 SUMMARY_HEADER = ("Ligue", "Jours", "Matchs trouvés", "Enregistrés", "Déjà présents", "Échecs")
@@ -49,3 +50,9 @@ CONTINUOUS_FAILED = "Audit continu impossible ({reason}) : nouvel essai dans {mi
 
 # history/continuous.py: the alert of a re-audit that left gaps (ops/alerts.py)
 COMPLETENESS_ALERT = "Complétude des 7 derniers jours inférieure à 100 % : {leagues}"
+MISSED_WHILE_RUNNING = (
+    "L'audit continu a ajouté des matchs que le collecteur a manqués (ajoutés sans cotes) : "
+    "{leagues}"
+)
+SUMMARY_COMPLETENESS = "Complétude (7 derniers jours, après réparation) : {leagues}"
+SUMMARY_NO_AUDIT = "Complétude : pas encore d'audit continu"

@@ -27,6 +27,7 @@ INCIDENTS = {
     "lease_lost": "bail de collecte repris par un autre collecteur",
     "disk": "espace disque faible",
     "completeness": "complétude inférieure à 100 %",
+    "audit_repaired": "matchs manqués par le collecteur (ajoutés par l'audit)",
     "archive": "erreurs d'archivage",
 }
 """Short French name of each incident kind (the title of its messages)."""

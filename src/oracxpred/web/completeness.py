@@ -49,11 +49,18 @@ def completeness_chart(days: Sequence[DayRatio], now: datetime) -> Chart:
             if found is None:
                 continue
             h = max(2.0, plot_h * found.ratio)
-            cls = "bar completeness-full" if found.left == 0 else "bar completeness-gap"
             title = (
                 f"{name or league_id} — {day} : {found.ratio:.1%} "
                 f"({found.expected - found.left}/{found.expected})"
             )
+            if found.left:
+                cls = "bar completeness-gap"
+                title += f", {found.left} encore manquant(s)"
+            elif found.missing:
+                cls = "bar completeness-repaired"
+                title += f", dont {found.missing} ajouté(s) par l'audit, sans cotes"
+            else:
+                cls = "bar completeness-full"
             x = round(left + i * slot + 4 + j * bar, 1)
             rects.append(
                 Rect(
@@ -76,5 +83,9 @@ def completeness_chart(days: Sequence[DayRatio], now: datetime) -> Chart:
             Line(left, top, width - left, top, "grid"),
             Line(left, top + plot_h, width - left, top + plot_h, "baseline"),
         ),
-        (("completeness-full", "Jour complet"), ("completeness-gap", "Matchs manquants")),
+        (
+            ("completeness-full", "Jour complet"),
+            ("completeness-repaired", "Matchs manqués, ajoutés par l'audit (sans cotes)"),
+            ("completeness-gap", "Matchs encore manquants"),
+        ),
     )
