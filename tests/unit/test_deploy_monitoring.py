@@ -138,6 +138,55 @@ def test_dashboard_is_importable_json():
         }
 
 
+DASHBOARD_AREAS = {
+    # issue 16: "cycles, matches per league, completeness, rejections, spool, archive, latency"
+    "cycles": {"oracxpred_cycles_total"},
+    "matchs par ligue": {"oracxpred_league_matches_saved_total"},
+    "complétude": {"oracxpred_completeness_ratio"},
+    "rejets": {"oracxpred_events_rejected_total"},
+    "attente locale": {"oracxpred_spool_rows"},
+    "archive": {"oracxpred_archive_errors_total"},
+    "durée des cycles": {
+        "oracxpred_cycle_duration_seconds_bucket",
+        "oracxpred_cycle_duration_seconds_sum",
+        "oracxpred_cycle_duration_seconds_count",
+    },
+}
+RULE_AREAS = {
+    "flux": {"oracxpred_failures_total"},
+    "refus": {"oracxpred_feed_refusals_total"},
+    "bail": {"oracxpred_lease_held"},
+    "rejets": {"oracxpred_events_rejected_total"},
+    "attente locale": {"oracxpred_spool_rows"},
+    "complétude": {"oracxpred_completeness_ratio"},
+    "archive": {"oracxpred_archive_errors_total"},
+}
+
+
+def dashboard_panels_by_metric() -> dict[str, list[str]]:
+    data = json.loads(DASHBOARD.read_text(encoding="utf-8"))
+    panels: dict[str, list[str]] = {}
+    for panel in data["panels"]:
+        for target in panel["targets"]:
+            for name in metric_names(target["expr"]):
+                panels.setdefault(name, []).append(panel["title"])
+    return panels
+
+
+@pytest.mark.parametrize("area", sorted(DASHBOARD_AREAS))
+def test_the_dashboard_covers_each_area_of_the_issue(area):
+    names = DASHBOARD_AREAS[area]
+    assert names <= exported_names(), sorted(names - exported_names())
+    panels = dashboard_panels_by_metric()
+    assert any(name in panels for name in names), f"aucun panneau pour : {area}"
+
+
+@pytest.mark.parametrize("area", sorted(RULE_AREAS))
+def test_the_rules_cover_each_monitored_area(area):
+    used = set().union(*(metric_names(e) for e in rule_exprs()))
+    assert RULE_AREAS[area] & used, f"aucune règle pour : {area}"
+
+
 def _missing_promtool() -> NoReturn:
     """Under CI the tool must be there (scripts/test installs it); elsewhere, skip with why."""
     if os.environ.get("CI"):
@@ -160,6 +209,85 @@ def test_promtool_unit_tests_of_the_rules_pass():
     if promtool is None:
         _missing_promtool()
     tests = REPO / "tests" / "unit" / "prometheus_rules_test.yml"
+    done = subprocess.run(
+        [promtool, "test", "rules", str(tests)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _annotations(alert: str, summary: str, instance: str) -> dict[str, str]:
+    """Expected annotations: ``summary`` as rendered, the description from the rules file."""
+    data = yaml.safe_load(RULES.read_text(encoding="utf-8"))
+    rule = next(r for g in data["groups"] for r in g["rules"] if r["alert"] == alert)
+    description = rule["annotations"]["description"].replace("{{ $labels.instance }}", instance)
+    return {"summary": summary, "description": description}
+
+
+def completeness_and_archive_tests() -> dict[str, object]:
+    archive = "0 0 0 " + " ".join(["1"] * 60)  # errors at minute 3, then none
+    series = [
+        ('oracxpred_completeness_ratio{instance="a", league="Ligue A"}', "0.9x200"),
+        ('oracxpred_completeness_ratio{instance="a", league="Ligue B"}', "1x200"),
+        ('oracxpred_lease_held{instance="a"}', "1x200"),
+        # a standby keeps the last value it set as leader: not alerted on
+        ('oracxpred_completeness_ratio{instance="standby", league="Ligue A"}', "0.5x200"),
+        ('oracxpred_lease_held{instance="standby"}', "0x200"),
+        ('oracxpred_archive_errors_total{instance="a"}', archive),
+    ]
+    completeness = "OracxpredCompletenessBelowFull"
+    summary = "Collecteur OracXPred : complétude 90% pour Ligue A"
+    archive_summary = "Collecteur OracXPred : l'archive n'est plus écrite"
+    return {
+        "rule_files": [str(RULES)],
+        "evaluation_interval": "1m",
+        "tests": [
+            {
+                "interval": "1m",
+                "input_series": [{"series": name, "values": v} for name, v in series],
+                "alert_rule_test": [
+                    {"eval_time": "1h", "alertname": completeness, "exp_alerts": []},
+                    {
+                        "eval_time": "2h5m",
+                        "alertname": completeness,
+                        "exp_alerts": [
+                            {
+                                "exp_labels": {
+                                    "severity": "warning",
+                                    "instance": "a",
+                                    "league": "Ligue A",
+                                },
+                                "exp_annotations": _annotations(completeness, summary, "a"),
+                            }
+                        ],
+                    },
+                    {
+                        "eval_time": "5m",
+                        "alertname": "OracxpredArchiveErrors",
+                        "exp_alerts": [
+                            {
+                                "exp_labels": {"severity": "warning", "instance": "a"},
+                                "exp_annotations": _annotations(
+                                    "OracxpredArchiveErrors", archive_summary, "a"
+                                ),
+                            }
+                        ],
+                    },
+                    {"eval_time": "45m", "alertname": "OracxpredArchiveErrors", "exp_alerts": []},
+                ],
+            }
+        ],
+    }
+
+
+def test_promtool_completeness_and_archive_alerts_fire_and_clear(tmp_path):
+    """Completeness below 100 % on the active collector only, for 2 h; archive errors while
+    the counter grows, and no longer once it stops."""
+    promtool = shutil.which("promtool")
+    if promtool is None:
+        _missing_promtool()
+    tests = tmp_path / "completeness_archive_test.yml"
+    text = yaml.safe_dump(completeness_and_archive_tests(), allow_unicode=True, sort_keys=False)
+    tests.write_text(text, encoding="utf-8")
     done = subprocess.run(
         [promtool, "test", "rules", str(tests)], capture_output=True, text=True, check=False
     )

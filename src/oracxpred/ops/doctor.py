@@ -21,11 +21,12 @@ from urllib.parse import urlsplit
 import httpx
 
 from oracxpred.config import Settings
+from oracxpred.core.backfill import parse_champs
 from oracxpred.core.parse import parse_feed
 from oracxpred.core.records import FeedEvent, Phase
 from oracxpred.core.results import parse_results
 from oracxpred.errors import FeedError
-from oracxpred.feed.client import HEADERS, FeedClient, RetryPolicy, results_params
+from oracxpred.feed.client import HEADERS, FeedClient, RetryPolicy, champs_params
 from oracxpred.logs import escape
 from oracxpred.ops import doctor_messages as t
 from oracxpred.ops.doctor_line import Line
@@ -119,10 +120,17 @@ def check_host(probe: HostProbe, timeout_s: float) -> list[Line]:
     with sock:
         if parts.scheme == "https":
             try:
-                with ssl.create_default_context().wrap_socket(sock, server_hostname=host) as tls:
+                # httpx's trust store (certifi, or SSL_CERT_FILE / SSL_CERT_DIR): the one the
+                # collector's requests use, not the system's, so both verdicts agree.
+                context = httpx.create_ssl_context()
+                with context.wrap_socket(sock, server_hostname=host) as tls:
                     cert = tls.getpeercert() or {}
                     until = str(cert.get("notAfter", "?"))
                     steps.add("TLS", "ok", t.TLS_OK.format(version=tls.version(), until=until))
+            except ssl.SSLCertVerificationError as exc:
+                why = t.TLS_VERIFY_CODES.get(exc.verify_code) or exc.verify_message or exc.reason
+                reason = t.TLS_UNTRUSTED.format(reason=why)
+                return steps.add("TLS", "fail", reason, t.TLS_UNTRUSTED_HINT)
             except OSError as exc:  # ssl.SSLError included
                 return steps.add("TLS", "fail", net_reason(exc), t.TLS_HINT)
     return _http_checks(probe, timeout_s, steps)
@@ -181,25 +189,35 @@ def _http_checks(probe: HostProbe, timeout_s: float, steps: _Steps) -> list[Line
 
 
 def check_results(probe: HostProbe | None, settings: Settings) -> Line:
+    """A recent window of one league: one seen in the feed, else one ``v2/champs`` lists.
+    Never ``champId=0``: with no league anywhere the check is skipped, with a hint."""
     if probe is None:
         return Line(t.RESULTS, "Fenêtre récente", "skip", t.RESULTS_NO_HOST)
     league = next((e.league_id for e in probe.events if e.league_id is not None), None)
     now = int((probe.server_date or datetime.now(UTC)).timestamp())
     date_from, date_to = (now - RESULTS_WINDOW_S) // 300 * 300, now // 300 * 300
-    query = results_params(probe.url, league or 0, date_from, date_to)
+    query = champs_params(probe.url, date_from, date_to)  # no champId: only ``ref`` is read
     ref = dict(item.split("=", 1) for item in query.split("&"))["ref"]
     policy = RetryPolicy(retries=0)
+    shown = str(league)
     try:
         with FeedClient(
             probe.url, results_url=settings.results_url, timeout_s=settings.timeout_s, policy=policy
         ) as client:
-            items = parse_results(client.fetch_results(league or 0, date_from, date_to)).items
+            if league is None:
+                listed = parse_champs(client.fetch_champs(date_from, date_to))
+                if not listed:
+                    hint = t.RESULTS_NO_LEAGUE_HINT
+                    return Line(t.RESULTS, "Fenêtre récente", "skip", t.RESULTS_NO_LEAGUE, hint)
+                league = min(listed)
+                shown = t.RESULTS_LISTED_LEAGUE.format(league=league)
+            items = parse_results(client.fetch_results(league, date_from, date_to)).items
     except FeedError as exc:
         reason = escape(exc)
         return Line(
             t.RESULTS, "Fenêtre récente", "fail", reason, t.RESULTS_FAIL_HINT.format(reason=reason)
         )
-    detail = t.RESULTS_OK.format(count=len(items), league=league, ref=ref)
+    detail = t.RESULTS_OK.format(count=len(items), league=shown, ref=ref)
     if not items:
         return Line(
             t.RESULTS, "Fenêtre récente", "warn", detail, t.RESULTS_EMPTY_HINT.format(ref=ref)

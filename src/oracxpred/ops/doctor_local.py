@@ -85,13 +85,34 @@ def check_lease(settings: Settings) -> Line:
 
 
 def check_archive(settings: Settings) -> Line:
-    """The archive folder, unless recording is off (``--no-archive``)."""
+    """The archive folder, unless recording is off (``--no-archive``). A folder not created yet
+    is fine (the collector creates it, parents included) when its nearest existing parent lets
+    this user create it; a failure only when it cannot be written or created."""
     if not settings.archive:
         return Line(t.ARCHIVE, "Dossier", "skip", t.ARCHIVE_NONE)
     path = settings.archive_path
-    if path.is_dir() and os.access(path, os.W_OK | os.X_OK):
-        return Line(t.ARCHIVE, "Dossier", "ok", t.ARCHIVE_OK.format(path=path))
-    return Line(t.ARCHIVE, "Dossier", "fail", str(path), t.ARCHIVE_HINT.format(path=path))
+    if path.is_dir():
+        if os.access(path, os.W_OK | os.X_OK):
+            return Line(t.ARCHIVE, "Dossier", "ok", t.ARCHIVE_OK.format(path=path))
+        return Line(t.ARCHIVE, "Dossier", "fail", str(path), t.ARCHIVE_HINT.format(path=path))
+    if path.exists() or path.is_symlink():  # a file, or a dangling link, in the way
+        return Line(
+            t.ARCHIVE, "Dossier", "fail", str(path), t.ARCHIVE_NOT_DIR_HINT.format(path=path)
+        )
+    parent = _existing_parent(path)
+    if parent is not None and parent.is_dir() and os.access(parent, os.W_OK | os.X_OK):
+        return Line(t.ARCHIVE, "Dossier", "ok", t.ARCHIVE_LATER.format(path=path))
+    where = parent if parent is not None else path
+    hint = t.ARCHIVE_CREATE_HINT.format(path=path, parent=where)
+    return Line(t.ARCHIVE, "Dossier", "fail", str(path), hint)
+
+
+def _existing_parent(path: Path) -> Path | None:
+    """The nearest ancestor of ``path`` that exists (a file there blocks the creation)."""
+    for parent in path.absolute().parents:
+        if parent.exists():
+            return parent
+    return None
 
 
 def check_disk(path: Path, limit_mb: float) -> Line:

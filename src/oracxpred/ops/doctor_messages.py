@@ -32,6 +32,23 @@ TLS_HINT = (
     "Échange TLS refusé : certificat invalide, proxy ou filtrage ; vérifier l'heure de la "
     "machine et le réseau, ou essayer un miroir."
 )
+TLS_UNTRUSTED = "certificat non reconnu ({reason})"
+TLS_VERIFY_CODES = {  # OpenSSL's X509_V_ERR_* codes, in French
+    9: "pas encore valable",
+    10: "expiré",
+    18: "autosigné",
+    19: "autorité autosignée dans la chaîne",
+    20: "autorité émettrice inconnue",
+    21: "autorité émettrice inconnue",
+    62: "nom d'hôte différent",
+    64: "adresse IP différente",
+}
+TLS_UNTRUSTED_HINT = (
+    "Certificat non reconnu par cette machine (autosigné, expiré ou d'un autre nom) : proxy "
+    "ou antivirus qui inspecte le HTTPS, page de blocage, ou heure de la machine fausse ; "
+    "vérifier l'heure, mettre à jour les certificats du système ou essayer un miroir. Ne "
+    "jamais désactiver la vérification."
+)
 HTTP_OK = "HTTP {status} en {ms:.0f} ms"
 HTTP_REFUSED_HINT = (
     "Le site refuse le collecteur (HTTP {status}) : ne pas contourner ; allonger "
@@ -74,6 +91,14 @@ RESULTS_FAIL_HINT = (
     "disparus du flux ne pourront pas être résolus ; vérifier --results-url."
 )
 RESULTS_NO_HOST = "aucun hôte du flux utilisable"
+RESULTS_LISTED_LEAGUE = "{league}, prise dans la liste des ligues"
+RESULTS_NO_LEAGUE = (
+    "aucune ligue dans le flux ni dans la liste des ligues (v2/champs) : fenêtre non testée"
+)
+RESULTS_NO_LEAGUE_HINT = (
+    "Service de résultats non testé faute de ligue : relancer `oracxpred doctor` quand le flux "
+    "affiche des matchs (vérifier sports=85 et virtualSports=true, docs/feed.md §1)."
+)
 CLOCK_OK = "écart de {skew:+.0f} s avec le serveur"
 CLOCK_HINT = (
     "Horloge locale décalée de {skew:+.0f} s : le suivi se fie à l'heure du serveur, mais "
@@ -97,7 +122,16 @@ LEASE_NONE = "aucun collecteur actif"
 LEASE_FAIL_HINT = "Bail illisible ({reason}) : vérifier la base de données."
 ARCHIVE_NONE = "désactivée (--no-archive)"
 ARCHIVE_OK = "{path} accessible en écriture"
-ARCHIVE_HINT = "Dossier d'archive {path} inutilisable : le créer ou corriger ses droits."
+ARCHIVE_LATER = "{path} pas encore créé : sera créé à la première collecte"
+ARCHIVE_HINT = "Dossier d'archive {path} non accessible en écriture : corriger ses droits."
+ARCHIVE_NOT_DIR_HINT = (
+    "{path} existe mais n'est pas un dossier : le déplacer, ou choisir un autre dossier "
+    "d'archive (--archive-dir / ORACXPRED_ARCHIVE_DIR)."
+)
+ARCHIVE_CREATE_HINT = (
+    "Dossier d'archive {path} impossible à créer : {parent} n'est pas un dossier accessible en "
+    "écriture ; corriger ses droits ou choisir un autre dossier d'archive."
+)
 DISK_OK = "{free:.0f} Mo libres dans {path}"
 DISK_HINT = "Espace libre faible dans {path} ({free:.0f} Mo) : libérer de la place."
 
