@@ -143,6 +143,7 @@ DASHBOARD_AREAS = {
     "cycles": {"oracxpred_cycles_total"},
     "matchs par ligue": {"oracxpred_league_matches_saved_total"},
     "complétude": {"oracxpred_completeness_ratio"},
+    "matchs manqués (audit)": {"oracxpred_audit_repaired_total"},
     "rejets": {"oracxpred_events_rejected_total"},
     "attente locale": {"oracxpred_spool_rows"},
     "archive": {"oracxpred_archive_errors_total"},
@@ -159,6 +160,7 @@ RULE_AREAS = {
     "rejets": {"oracxpred_events_rejected_total"},
     "attente locale": {"oracxpred_spool_rows"},
     "complétude": {"oracxpred_completeness_ratio"},
+    "matchs manqués": {"oracxpred_audit_repaired_total"},
     "archive": {"oracxpred_archive_errors_total"},
 }
 
