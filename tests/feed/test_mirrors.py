@@ -97,6 +97,37 @@ def test_results_follow_the_host_in_use(good, dead_url):
         assert int(good.faults()["requests"].get("results", 0)) == before + 1
 
 
+def test_results_fail_over_to_another_mirror_without_moving_the_feed_host(good, dead_url):
+    """The host in use's results service is down: that request goes to the next mirror's,
+    and the feed keeps its host (the history commands and the re-audit use this)."""
+    now = good.now()
+    window = ((now - 3600) // 300 * 300, now // 300 * 300)
+    with mirrors([dead_url, good.feed_url]) as client:
+        before = int(good.faults()["requests"].get("results", 0))
+        body = client.fetch_results(2986291, *window)
+        assert b'"items"' in body
+        assert int(good.faults()["requests"].get("results", 0)) == before + 1
+        assert b'"items"' in client.fetch_champs(*window)
+        assert client.current_host == host_of(dead_url)  # only those requests went elsewhere
+        client.use_host(host_of(good.feed_url))
+        assert client.current_host == host_of(good.feed_url)
+        client.use_host("unknown:1")  # not a mirror: ignored
+        assert client.current_host == host_of(good.feed_url)
+
+
+def test_a_429_from_the_results_service_is_not_worked_around(good):
+    with start_simulator(seed=6, manual_clock=True) as limited:
+        limited.set_faults(mode="429", retry_after=0, target="results")
+        now = good.now()
+        before = int(good.faults()["requests"].get("results", 0))
+        with (
+            mirrors([limited.feed_url, good.feed_url]) as client,
+            pytest.raises(FeedThrottled, match="HTTP 429"),
+        ):
+            client.fetch_results(2986291, (now - 3600) // 300 * 300, now // 300 * 300)
+        assert int(good.faults()["requests"].get("results", 0)) == before
+
+
 def test_explicit_results_url_is_kept(good, dead_url):
     fixed = "http://127.0.0.1:9/service-api/result/web/api/v3/games"
     with MirrorClient(

@@ -19,6 +19,7 @@ from oracxpred.feed.client import FeedClient, RetryPolicy
 from oracxpred.history.backfill import Pacer, run_backfill
 from oracxpred.store.base import Store
 from oracxpred.store.sql.engine import make_engine, normalize_url
+from tests.helpers import free_port
 from tests.history.conftest import cli_args, open_target
 
 
@@ -126,6 +127,26 @@ def test_a_complete_store_audits_clean_and_a_dead_service_is_a_failure(sim, tmp_
     assert "Audit : complet" in capsys.readouterr().out
     sim.set_faults("503", rate=1.0, target="results")
     assert main(["audit", *args]) == 1
+    assert "Audit incomplet" in capsys.readouterr().err
+
+
+def test_repeated_feed_urls_are_mirrors_and_beat_the_environment(
+    sim, tmp_path, capsys, monkeypatch
+):
+    """``audit --feed-url DEAD --feed-url SIM``: the dead host's results service fails over to
+    the simulator's; flags given win over ``ORACXPRED_FEED_URLS`` (it named a dead host)."""
+    target = {"csv_path": tmp_path / "m.csv", "database_url": None}
+    client = FeedClient(sim.feed_url, policy=RetryPolicy(retries=1, backoff_s=0.01))
+    with open_target(target) as store, client:
+        report = run_backfill(store, client, days=1, pacer=Pacer(0), leagues=[2986291])
+    dead = f"http://127.0.0.1:{free_port()}/service-api/LiveFeed/Get1x2_VZip?sports=85"
+    monkeypatch.setenv("ORACXPRED_FEED_URLS", f"{dead},{dead.replace('127.0.0.1', 'localhost')}")
+    monkeypatch.setenv("ORACXPRED_RETRIES", "0")
+    span = ["--from", _iso(report.lower), "--to", _iso(report.upper), "--league", "2986291"]
+    args = [*span, "--csv-path", str(target["csv_path"])]
+    assert main(["audit", *args, "--feed-url", dead, "--feed-url", sim.feed_url]) == 0
+    assert "Audit : complet" in capsys.readouterr().out
+    assert main(["audit", *args]) == 1  # the environment's hosts alone: both dead
     assert "Audit incomplet" in capsys.readouterr().err
 
 

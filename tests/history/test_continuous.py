@@ -16,6 +16,8 @@ from typing import Any
 
 import httpx
 
+from oracxpred.archive.reader import root_records
+from oracxpred.archive.replay import ReplaySummary, cycles
 from oracxpred.config import Settings
 from oracxpred.core.records import FinishSource
 from oracxpred.feed.client import FeedClient, RetryPolicy
@@ -238,7 +240,12 @@ def test_a_tick_sets_the_gauge_counts_repairs_and_feeds_the_daily_summary(sim, t
 
     metrics = CollectorMetrics()
     store = CsvStore(tmp_path / "m.csv")
-    settings = Settings(feed_url=sim.feed_url, csv_path=tmp_path / "m.csv", retries=1)
+    settings = Settings(
+        feed_url=sim.feed_url,
+        csv_path=tmp_path / "m.csv",
+        retries=1,
+        archive_dir=tmp_path / "archive",
+    )
     lease = SimpleNamespace(held=True)
     job = ContinuousAudit(settings, store, lease, metrics)
     with store:
@@ -251,6 +258,16 @@ def test_a_tick_sets_the_gauge_counts_repairs_and_feeds_the_daily_summary(sim, t
         assert 'oracxpred_completeness_ratio{league="FC 26. 5x5 Rush. Superligue"} 1.0' in text
         assert job.summary_line().startswith("Complétude (7 derniers jours, après réparation) : ")
         assert "100.0%" in job.summary_line()
+        # What the re-audit received is archived, as ``audit`` records a replay skips.
+        notes: list[Any] = []
+        records = list(root_records(tmp_path / "archive", notes))
+        assert records
+        assert not notes
+        assert {r.kind for r in records} == {"audit"}
+        assert any("/v2/champs" in r.url for r in records)
+        summary = ReplaySummary()
+        assert list(cycles(records, summary)) == []
+        assert summary.skipped_records == len(records)
         lease.held = False  # a standby never writes
         count = store.count_matches()
         job.tick()

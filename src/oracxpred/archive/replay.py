@@ -23,7 +23,7 @@ from oracxpred.collector.cycle import Collector
 from oracxpred.config import Settings
 from oracxpred.errors import CollectorError, FeedError, FeedFormatError, FeedUnavailable
 from oracxpred.feed.client import FeedClient, FeedResponse, RetryPolicy, _http_date, _Retryable
-from oracxpred.feed.exchange import FEED, FORMAT, TRANSIENT
+from oracxpred.feed.exchange import FEED, FORMAT, RESULTS, TRANSIENT
 from oracxpred.logs import LOGGER_NAME
 from oracxpred.store.base import Store
 
@@ -32,6 +32,7 @@ def _nothing_fetched(request: httpx.Request) -> httpx.Response:
     raise httpx.ConnectError("rejeu : aucune requête réseau", request=request)
 
 
+REPLAYED_KINDS = (FEED, RESULTS)
 NO_RECORD = "rejeu : aucune réponse enregistrée pour cette requête"
 RESULTS_KEYS = ("champId", "dateFrom", "dateTo")
 
@@ -110,7 +111,9 @@ def cycles(records: Iterable[Record], summary: ReplaySummary) -> Iterator[list[R
         summary.records += 1
         summary.first = summary.first or record.t
         summary.last = record.t
-        if record.kind == FEED and record.attempt == 1:
+        if record.kind not in REPLAYED_KINDS:
+            summary.skipped_records += 1  # the re-audit's requests: not a cycle's
+        elif record.kind == FEED and record.attempt == 1:
             if current:
                 yield current
             current = [record]

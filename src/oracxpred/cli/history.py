@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from oracxpred.cli.french import HELP_OPTION, FrenchCommand, stderr_line
+from oracxpred.cli.mirrors import mirror_values
 from oracxpred.cli.options import settings_from, store_options
 from oracxpred.config import Settings
 from oracxpred.errors import CollectorError, ConfigError
@@ -47,7 +48,12 @@ def _common(func: Any) -> Any:
     func = click.option("--results-url", metavar="URL", help="Adresse du service de résultats.")(
         func
     )
-    func = click.option("--feed-url", metavar="URL", help="Adresse du flux (hôte, sport).")(func)
+    func = click.option(
+        "--feed-url",
+        metavar="URL",
+        multiple=True,
+        help="Adresse du flux (hôte, sport), répétable : miroirs essayés dans l'ordre.",
+    )(func)
     return store_options(func)
 
 
@@ -76,7 +82,7 @@ def _range(days: int | None, date_from: str | None, date_to: str | None) -> tupl
 
 def _settings(values: dict[str, Any]) -> Settings:
     try:
-        settings = settings_from(values)
+        settings = settings_from(mirror_values(values))
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
     setup_logging(settings.verbose, settings.log_file)

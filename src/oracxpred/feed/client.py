@@ -143,8 +143,11 @@ class FeedClient:
         rand: Callable[[], float] = random.random,
         failover: bool = False,
         recorder: Recorder | None = None,
+        results_kind: str = RESULTS,
     ) -> None:
         self.feed_url = feed_url
+        # How the archive files this client's results requests (``AUDIT`` for the re-audit).
+        self.results_kind = results_kind
         self.results_url = results_url or results_url_for(feed_url)
         self.max_body_bytes = max_body_bytes
         self.timeout_s = timeout_s
@@ -167,12 +170,13 @@ class FeedClient:
 
     def fetch_results(self, league_id: int, date_from: int, date_to: int) -> bytes:
         query = results_params(self.feed_url, league_id, date_from, date_to)
-        return self._get(f"{self.results_url}?{query}", text.RESULTS, RESULTS).body
+        return self._get(f"{self.results_url}?{query}", text.RESULTS, self.results_kind).body
 
     def fetch_champs(self, date_from: int, date_to: int) -> bytes:
         """``v2/champs``: leagues with results in the window (beside ``results_url``)."""
         query = champs_params(self.feed_url, date_from, date_to)
-        return self._get(f"{champs_url_for(self.results_url)}?{query}", text.CHAMPS).body
+        url = f"{champs_url_for(self.results_url)}?{query}"
+        return self._get(url, text.CHAMPS, self.results_kind).body
 
     def close(self) -> None:
         if self._owns_http:

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 FEED = "feed"
 RESULTS = "results"
+AUDIT = "audit"
+"""Results-service requests of the daemon's re-audit (``history/continuous.py``): not part of
+a collection cycle, so a replay skips them."""
 
 TRANSIENT = "transient"
 """Error kind: worth another attempt (timeout, network, HTTP 429/5xx, body too slow)."""

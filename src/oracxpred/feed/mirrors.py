@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from oracxpred.errors import FeedError, FeedHtmlPage, FeedRefusal, FeedUnavailable
 from oracxpred.feed.client import FeedClient, FeedResponse, RetryPolicy
-from oracxpred.feed.exchange import Recorder
+from oracxpred.feed.exchange import RESULTS, Recorder
 from oracxpred.logs import get_logger
 from oracxpred.ops import messages as messages_ops
 
@@ -49,6 +49,7 @@ class MirrorClient:
         sleep: Callable[[float], None] = time.sleep,
         rand: Callable[[], float] = random.random,
         recorder: Recorder | None = None,
+        results_kind: str = RESULTS,
     ) -> None:
         if not feed_urls:
             raise ValueError("at least one feed URL")
@@ -65,6 +66,7 @@ class MirrorClient:
                 rand=rand,
                 failover=several,
                 recorder=recorder,
+                results_kind=results_kind,
             )
             for url in feed_urls
         ]
@@ -106,7 +108,34 @@ class MirrorClient:
         return self._fail_over()
 
     def fetch_results(self, league_id: int, date_from: int, date_to: int) -> bytes:
-        return self.client.fetch_results(league_id, date_from, date_to)
+        """The host in use first; another mirror's results service when it fails."""
+        return self._results_over_hosts(lambda c: c.fetch_results(league_id, date_from, date_to))
+
+    def fetch_champs(self, date_from: int, date_to: int) -> bytes:
+        return self._results_over_hosts(lambda c: c.fetch_champs(date_from, date_to))
+
+    def use_host(self, host: str | None) -> None:
+        """Start with ``host`` (the daemon's host in use), when it is one of the mirrors."""
+        if host in self.hosts:
+            self.current = self.hosts.index(host)
+
+    def _results_over_hosts(self, call: Callable[[FeedClient], bytes]) -> bytes:
+        """One request to the results service of the host in use, then of each other mirror
+        on a failure another host may not have (not a 403/429). The host in use stays: it is
+        the feed's; only this request went elsewhere."""
+        count = len(self.clients)
+        first: FeedError | None = None
+        for step in range(count):
+            client = self.clients[(self.current + step) % count]
+            try:
+                return call(client)
+            except FeedError as exc:
+                if count == 1 or not fails_over(exc):
+                    raise
+                first = first or exc
+                log.debug(messages_ops.MIRROR_FAILED.format(host=host_of(client.feed_url)))
+        assert first is not None
+        raise first
 
     def close(self) -> None:
         for client in self.clients:

@@ -16,8 +16,7 @@ from oracxpred.core.backfill import Checkpoint, Span, backfill_row, windows_betw
 from oracxpred.core.records import FinishedMatch, ResultItem
 from oracxpred.core.results import parse_results
 from oracxpred.errors import FeedError
-from oracxpred.feed.client import FeedClient
-from oracxpred.history.backfill import Pacer, discover_leagues, storable
+from oracxpred.history.backfill import Pacer, ResultsSource, discover_leagues, storable
 from oracxpred.logs import get_logger
 from oracxpred.store.base import MatchQuery, SaveReport, Store
 
@@ -93,7 +92,7 @@ def stored_by_league(store: Store, lower: int, upper: int) -> dict[int, list[Fin
 
 def run_audit(
     store: Store,
-    client: FeedClient,
+    client: ResultsSource,
     lower: int,
     upper: int,
     *,
@@ -143,7 +142,7 @@ def run_audit(
     return report
 
 
-def _fetch(client: FeedClient, league_id: int, window: Span, pacer: Pacer) -> list[ResultItem]:
+def _fetch(client: ResultsSource, league_id: int, window: Span, pacer: Pacer) -> list[ResultItem]:
     pacer.wait()
     return list(parse_results(client.fetch_results(league_id, *window)).items)
 

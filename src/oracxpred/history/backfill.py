@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Protocol
 
 from oracxpred.config import Settings
 from oracxpred.core.backfill import (
@@ -31,12 +32,22 @@ from oracxpred.core.records import FinishedMatch
 from oracxpred.core.results import parse_results
 from oracxpred.core.validate import match_problem
 from oracxpred.errors import FeedError, FeedUnavailable
-from oracxpred.feed.client import FeedClient, RetryPolicy
+from oracxpred.feed.client import RetryPolicy
+from oracxpred.feed.exchange import AUDIT, Recorder
+from oracxpred.feed.mirrors import MirrorClient
 from oracxpred.history import checkpoint, messages
 from oracxpred.logs import get_logger
 from oracxpred.store.base import Store
 
 log = get_logger("history.backfill")
+
+
+class ResultsSource(Protocol):
+    """What the history commands ask of a client (``FeedClient`` or ``MirrorClient``)."""
+
+    def fetch_results(self, league_id: int, date_from: int, date_to: int) -> bytes: ...
+
+    def fetch_champs(self, date_from: int, date_to: int) -> bytes: ...
 
 
 class Pacer:
@@ -96,10 +107,10 @@ class BackfillReport:
 def storable(rows: Sequence[FinishedMatch], league: str) -> list[FinishedMatch]:
     """The rows ``core.validate`` accepts (the rule every row entering a store follows); each
     refused one is said at WARNING and never stored."""
-    now = datetime.now(UTC)
     kept: list[FinishedMatch] = []
     for row in rows:
-        problem = match_problem(row, now)
+        # Dates are judged against the run's own clock (the service's, in the simulator).
+        problem = match_problem(row, row.collected_at)
         if problem is None:
             kept.append(row)
         else:
@@ -109,16 +120,24 @@ def storable(rows: Sequence[FinishedMatch], league: str) -> list[FinishedMatch]:
     return kept
 
 
-def client_for(settings: Settings) -> FeedClient:
-    """A results-service client with the configured timeouts and retry policy."""
+def client_for(
+    settings: Settings, host: str | None = None, recorder: Recorder | None = None
+) -> MirrorClient:
+    """A results-service client over every configured mirror (``host`` first: the daemon's
+    host in use), with the configured timeouts and retry policy; what it receives goes to
+    ``recorder`` as ``audit`` records (a replay skips them)."""
     policy = RetryPolicy(retries=settings.retries, backoff_s=settings.backoff_s)
-    return FeedClient(
-        settings.feed_url,
+    client = MirrorClient(
+        settings.mirrors,
         results_url=settings.results_url,
         timeout_s=settings.timeout_s,
         max_body_bytes=settings.max_body_bytes,
         policy=policy,
+        recorder=recorder,
+        results_kind=AUDIT,
     )
+    client.use_host(host)
+    return client
 
 
 def utc_label(t: int) -> str:
@@ -130,7 +149,7 @@ def fixed_upper(now: int) -> int:
 
 
 def discover_leagues(
-    client: FeedClient, point: Checkpoint, lower: int, upper: int, pacer: Pacer
+    client: ResultsSource, point: Checkpoint, lower: int, upper: int, pacer: Pacer
 ) -> dict[int, str]:
     """Every league ``v2/champs`` lists over the range; kept in the checkpoint, so a resumed
     run does not list again."""
@@ -152,7 +171,7 @@ def discover_leagues(
 
 def run_backfill(
     store: Store,
-    client: FeedClient,
+    client: ResultsSource,
     *,
     leagues: Sequence[int] = (),
     days: int | None = None,
@@ -194,7 +213,7 @@ def run_backfill(
 
 def _league(
     store: Store,
-    client: FeedClient,
+    client: ResultsSource,
     point: Checkpoint,
     summary: LeagueSummary,
     lower: int,

@@ -12,16 +12,18 @@ row has no odds.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from oracxpred import defaults
+from oracxpred.archive.writer import writer_for
 from oracxpred.core.backfill import Checkpoint
 from oracxpred.errors import CollectorError
-from oracxpred.feed.client import FeedClient
+from oracxpred.feed.mirrors import host_of
 from oracxpred.history import messages
 from oracxpred.history.audit import run_audit
-from oracxpred.history.backfill import Pacer, client_for, discover_leagues
+from oracxpred.history.backfill import Pacer, ResultsSource, client_for, discover_leagues
 from oracxpred.logs import get_logger, mask_secrets
 from oracxpred.ops import alerts
 from oracxpred.store.base import Store
@@ -60,7 +62,7 @@ class RecentAudit:
 
 
 def audit_recent(
-    store: Store, client: FeedClient, now: int, hours: int = defaults.AUDIT_RECENT_HOURS
+    store: Store, client: ResultsSource, now: int, hours: int = defaults.AUDIT_RECENT_HOURS
 ) -> RecentAudit:
     """Re-audit and repair the last ``hours`` full hours."""
     upper = (now - SETTLE_LIVE_S) // HOUR_S * HOUR_S
@@ -136,8 +138,16 @@ def league_ratios(record: dict[str, Any] | None) -> dict[str, float]:
 class ContinuousAudit:
     """One APScheduler job of the daemon (``tick``); never raises."""
 
-    def __init__(self, settings: Any, store: Store, lease: Any, metrics: Any) -> None:
+    def __init__(
+        self,
+        settings: Any,
+        store: Store,
+        lease: Any,
+        metrics: Any,
+        host: Callable[[], str | None] = lambda: None,
+    ) -> None:
         self.settings, self.store, self.lease, self.metrics = settings, store, lease, metrics
+        self.host = host  # the collector's feed host in use: the results service follows it
         self.runs = 0
         self.started = int(time.time())  # hours before it are not this daemon's misses
         self.ratios: dict[str, float] = {}
@@ -153,8 +163,13 @@ class ContinuousAudit:
         if not self.lease.held:
             return  # a standby does not write
         try:
-            with client_for(self.settings) as client:
-                done = audit_recent(self.store, client, int(time.time()))
+            recorder = writer_for(self.settings)
+            try:
+                with client_for(self.settings, self.host(), recorder) as client:
+                    done = audit_recent(self.store, client, int(time.time()))
+            finally:
+                if recorder is not None:
+                    recorder.close()
         except (CollectorError, ValueError) as exc:
             log.warning(
                 messages.CONTINUOUS_FAILED.format(
@@ -205,7 +220,14 @@ def schedule_audit(scheduler: Any, runner: Any, settings: Any) -> ContinuousAudi
 
     from apscheduler.triggers.interval import IntervalTrigger
 
-    job = ContinuousAudit(settings, runner.store, runner.lease, runner.metrics)
+    client = runner.collector.client
+    job = ContinuousAudit(
+        settings,
+        runner.store,
+        runner.lease,
+        runner.metrics,
+        host=lambda: host_of(client.feed_url),
+    )
     alerts.add_to_summary(job.summary_line)  # the daily summary's completeness line
     every_s = settings.audit_every_min * 60
     scheduler.add_job(
