@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from prometheus_client import generate_latest
+from prometheus_client.parser import text_string_to_metric_families
 
 from oracxpred.metrics import CollectorMetrics
 from oracxpred.push.webhooks import Pusher, PushThread, checkpoint_name
@@ -44,6 +46,13 @@ def _pusher(store: CsvStore, receiver: Receiver, **options: object) -> Pusher:
     return Pusher(store, [receiver.url], SECRET, **values)  # type: ignore[arg-type]
 
 
+def _exported(metrics: CollectorMetrics) -> dict[str, float]:
+    """The unlabelled samples of the registry's Prometheus text, as a scrape reads them."""
+    text = generate_latest(metrics.registry).decode()
+    families = text_string_to_metric_families(text)
+    return {s.name: s.value for family in families for s in family.samples if not s.labels}
+
+
 def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
 
@@ -66,6 +75,9 @@ def test_down_then_slow_then_up_delivers_everything_in_order(
         assert "en échec" in _warnings(caplog)[0]
         assert "token" not in caplog.text  # the query string (a token) never logged
         assert pusher.pending == len(wanted)
+        during = _exported(metrics)
+        assert during["oracxpred_webhook_failures_total"] == 3
+        assert during["oracxpred_webhook_pending"] == len(wanted)
         # slow: the receiver holds the request past the timeout
         receiver.mode = "slow"
         receiver.start()
@@ -91,8 +103,9 @@ def test_down_then_slow_then_up_delivers_everything_in_order(
     assert [sent[s]["event_id"] for s in wanted] == list(range(10, 16))
     assert set(sent[wanted[0]]) >= {"event_id", "league", "odds", "seq", "ingested_at_utc"}
     assert pusher.pending == 0
-    assert metrics.webhook_failures._value.get() >= 5
-    assert metrics.webhook_pending._value.get() == 0
+    exported = _exported(metrics)
+    assert exported["oracxpred_webhook_failures_total"] == 6  # 3 down, slow, 503, 404
+    assert exported["oracxpred_webhook_pending"] == 0
     assert "de nouveau joignable" in caplog.text
     pusher.close()
 
