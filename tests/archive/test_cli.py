@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import UTC, datetime
 
 from oracxpred.archive.reader import Note, merged
 from oracxpred.archive.writer import ArchiveWriter
 from oracxpred.errors import FeedError
 from oracxpred.feed.client import FeedClient, RetryPolicy
 from oracxpred.simulator.server import start_simulator
+from oracxpred.store.base import Heartbeat
+from oracxpred.store.csv.store import CsvStore
 from tests.archive.test_writer import T0, exchange
 from tests.helpers import REPO
 
@@ -73,6 +76,16 @@ def test_stats_verify_export_and_replay_commands(tmp_path):
     assert "Première réponse : 2026-12-02 14:00:00 UTC" in done.stdout
     done = cli("archive", "stats", "--from", "2026-12-02T15:00", str(archive))
     assert "Enregistrements : 1 " in done.stdout
+    # --to: a bare day is included (as for export-odds), a time is excluded
+    for to, count in (("2026-12-02", 6), ("2026-12-01", 0), ("2026-12-02T15:00", 5)):
+        done = cli("archive", "stats", "--to", to, str(archive))
+        assert done.returncode == 0, done.stderr
+        assert f"Enregistrements : {count} " in done.stdout, (to, done.stdout)
+    done = cli("archive", "stats", "--from", "2026-12-02", "--to", "2026-12-02", str(archive))
+    assert "Enregistrements : 6 " in done.stdout
+    done = cli("archive", "stats", "--from", "2026-12-03", "--to", "2026-12-02", str(archive))
+    assert done.returncode == 2
+    assert "Période vide : --from 2026-12-03 doit précéder --to 2026-12-02" in done.stderr
     done = cli("archive", "verify", str(archive))
     assert done.returncode == 0
     assert "Archive lisible : 6 enregistrement(s) dans 2 heure(s)" in done.stdout
@@ -89,6 +102,20 @@ def test_stats_verify_export_and_replay_commands(tmp_path):
     done = cli("archive", "replay", "--csv-path", str(tmp_path / "r.csv"), str(out))
     assert done.returncode == 0, done.stderr
     assert "Rejeu terminé : 5 cycle(s) dont 0 en échec" in done.stdout
+    done = cli("archive", "replay", "--csv-path", str(tmp_path / "r.csv"), str(out))
+    assert done.returncode == 0, done.stderr  # an interrupted replay is simply run again
+    live = tmp_path / "live" / "matches.csv"
+    with CsvStore(live) as store:  # a store a collector wrote: it has heartbeats
+        store.record_heartbeat(Heartbeat(datetime.now(UTC), datetime.now(UTC), True, "h", 1))
+
+    def files() -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in live.parent.iterdir() if p.is_file()}
+
+    before = files()
+    done = cli("archive", "replay", "--csv-path", str(live), str(out))
+    assert done.returncode == 2
+    assert "a déjà été écrit par un collecteur" in done.stderr
+    assert files() == before
     zst = archive / "2026/12/02/14.jsonl.zst"
     zst.write_bytes(zst.read_bytes()[:-8])
     done = cli("archive", "verify", str(archive))

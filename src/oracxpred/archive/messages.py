@@ -34,8 +34,15 @@ REPLAY_GAPS = (
     "{skipped} réponse(s) non utilisée(s)"
 )
 REPLAY_TARGET = "Rejeu vers : {target}"
+REPLAY_LIVE_STORE = (
+    "Erreur : {target} a déjà été écrit par un collecteur (battements de cœur présents) : le "
+    "rejeu y réécrirait l'état du suivi et y doublerait des cotes. Rejouer vers un stockage "
+    "neuf (autre --csv-path ou --database-url) ; un rejeu interrompu, lui, se relance vers le "
+    "même stockage."
+)
 EXPORT_DONE = "Extrait écrit : {path} ({records} enregistrement(s))"
 BAD_TIME = "Date invalide « {raw} » : AAAA-MM-JJ ou AAAA-MM-JJTHH:MM[:SS] (UTC) attendu"
+BAD_SPAN = "Période vide : --from {start} doit précéder --to {end}"
 
 # ``--test-db`` and the Santé page.
 LABEL_STATE = "État"

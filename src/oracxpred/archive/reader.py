@@ -141,7 +141,7 @@ def root_records(
         batch: list[Record] = []
         for path in hour.paths:
             try:
-                batch.extend(r for r, _ in file_records(path, notes) if low <= r.t <= high)
+                batch.extend(r for r, _ in file_records(path, notes) if low <= r.t < high)
             except (ArchiveDamaged, OSError) as exc:
                 notes.append(Note(path, 0, str(exc), fatal=True))
         batch.sort(key=lambda r: r.t)
@@ -196,7 +196,7 @@ def stats(
                 try:
                     out.stored_bytes += path.stat().st_size
                     for record, size in file_records(path, notes):
-                        if not low <= record.t <= high:
+                        if not low <= record.t < high:
                             continue
                         _count(out, record, size)
                 except (ArchiveDamaged, OSError) as exc:

@@ -99,6 +99,7 @@ class ReplaySummary:
     failed_cycles: int = 0
     saved: int = 0
     skipped_records: int = 0  # before the first poll, or left over by a cycle
+    audit_records: int = 0  # the daemon's re-audit requests: not a cycle's
     mismatches: int = 0
     first: str | None = None
     last: str | None = None
@@ -112,7 +113,7 @@ def cycles(records: Iterable[Record], summary: ReplaySummary) -> Iterator[list[R
         summary.first = summary.first or record.t
         summary.last = record.t
         if record.kind not in REPLAYED_KINDS:
-            summary.skipped_records += 1  # the re-audit's requests: not a cycle's
+            summary.audit_records += 1
         elif record.kind == FEED and record.attempt == 1:
             if current:
                 yield current

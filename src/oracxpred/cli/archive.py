@@ -6,7 +6,7 @@ Exit codes: 0 done, 1 failed (damaged archive, unusable store), 2 usage error.
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,22 +25,33 @@ FORMATS = ("%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", 
 DIRS = click.Path(path_type=Path)
 
 
-def parse_when(raw: str | None) -> datetime | None:
-    """A UTC date or time from the command line."""
+def parse_when(raw: str | None, *, end: bool = False) -> datetime | None:
+    """A UTC date or time from the command line; as an end (``--to``, excluded) a bare day
+    means the midnight after it, so that the day is included (as for ``export-odds``)."""
     if raw is None:
         return None
     for fmt in FORMATS:
         try:
-            return datetime.strptime(raw.strip(), fmt).replace(tzinfo=UTC)
+            moment = datetime.strptime(raw.strip(), fmt).replace(tzinfo=UTC)
         except ValueError:
             continue
+        return moment + timedelta(days=1) if end and fmt == "%Y-%m-%d" else moment
     raise ConfigError(messages.BAD_TIME.format(raw=raw))
 
 
+def span(from_: str | None, to_: str | None) -> tuple[datetime | None, datetime | None]:
+    """``--from`` (included) and ``--to`` (excluded, a bare day included); ``ConfigError``
+    when they are in the wrong order (an empty range would say nothing)."""
+    start, end = parse_when(from_), parse_when(to_, end=True)
+    if start is not None and end is not None and start >= end:
+        raise ConfigError(messages.BAD_SPAN.format(start=from_, end=to_))
+    return start, end
+
+
 def _range(func: Any) -> Any:
-    func = click.option("--to", "to_", metavar="DATE", help="Jusqu'à cette date (UTC) incluse.")(
-        func
-    )
+    func = click.option(
+        "--to", "to_", metavar="DATE", help="Fin (UTC, exclue ; un jour seul : inclus)."
+    )(func)
     return click.option("--from", "from_", metavar="DATE", help="Depuis cette date (UTC).")(func)
 
 
@@ -107,7 +118,7 @@ def stats_command(
     """Heures, enregistrements, octets, ratio de compression, période couverte."""
     try:
         settings = _settings(values)
-        found = stats(_roots(settings, archive_dirs), parse_when(from_), parse_when(to_))
+        found = stats(_roots(settings, archive_dirs), *span(from_, to_))
     except ConfigError as exc:
         stderr_line(f"Erreur : {exc}")
         return 2
@@ -158,7 +169,7 @@ def replay_command(
 
     try:
         settings = _settings({**values, "verbose": verbose}).with_(archive=False)
-        start, end = parse_when(from_), parse_when(to_)
+        start, end = span(from_, to_)
         setup_logging(settings.verbose, None)
     except ConfigError as exc:
         stderr_line(f"Erreur : {exc}")
@@ -172,6 +183,11 @@ def replay_command(
         stderr_line(f"Erreur : {mask_secrets(str(exc))}")
         return 1
     target = store.target
+    if store.recent_heartbeats(1):
+        # A collector wrote there: its tracking state and odds would be rewound or doubled.
+        store.close()
+        stderr_line(messages.REPLAY_LIVE_STORE.format(target=mask_secrets(str(target))))
+        return 2
     click.echo(messages.REPLAY_TARGET.format(target=mask_secrets(str(target))))
     with store, tqdm(unit=" cycle", disable=None, leave=False) as bar:
         try:
@@ -216,7 +232,7 @@ def export_command(from_: str | None, to_: str | None, out: Path, **values: Any)
 
     try:
         settings = _settings(values)
-        start, end = parse_when(from_), parse_when(to_)
+        start, end = span(from_, to_)
     except ConfigError as exc:
         stderr_line(f"Erreur : {exc}")
         return 2
