@@ -23,8 +23,9 @@ The machine is shared: ``sum(range(10**6))`` is timed before and after (best of 
 from __future__ import annotations
 
 import argparse
-import resource
+import itertools
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -40,7 +41,7 @@ from bench.common import print_machine, print_table, result_line
 from bench.feedgen import FeedSeries
 from oracxpred.archive.files import compact_before
 from oracxpred.archive.reader import Note, merged, stats
-from oracxpred.archive.record import hour_key
+from oracxpred.archive.record import encode, hour_key
 from oracxpred.archive.replay import replay
 from oracxpred.archive.writer import ArchiveWriter
 from oracxpred.collector.cycle import Collector
@@ -81,11 +82,45 @@ def record_day(root: Path, polls: int) -> tuple[float, float, int]:
             client.close()
             store.close()
         end = sim.now() + 3600
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     compact_before(root, hour_key(end))
-    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
-    print(f"Compaction : ru_maxrss +{grown} Kio")
     return alone[0], alone[1], polls
+
+
+def big_hour_compaction(root: Path, tmp: Path, megabytes: int) -> tuple[int, int]:
+    """A raw hour of about ``megabytes`` MiB (the archive's real lines, repeated) compacted in
+    a fresh process: (raw bytes, peak-memory growth in KiB). Streaming keeps it flat."""
+    lines = [encode(r) for r in itertools.islice(merged([root], []), 120)]
+    hour = tmp / "big" / "2026" / "01" / "01" / "00.jsonl"
+    hour.parent.mkdir(parents=True)
+    size = 0
+    with hour.open("wb") as out:
+        while size < megabytes * 2**20:
+            for line in lines:
+                out.write(line)
+                size += len(line)
+    return size, compaction_growth_kib(tmp / "big", "2026/01/01/01")
+
+
+COMPACT = """
+import resource, sys
+from pathlib import Path
+from oracxpred.archive.files import compact_before
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+compact_before(Path(sys.argv[1]), sys.argv[2])
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
+"""
+
+
+def compaction_growth_kib(root: Path, current: str) -> int:
+    """Peak-memory growth of the compaction alone, in a fresh process (in this one the
+    collection run has already set the peak, so the growth would show nothing)."""
+    done = subprocess.run(
+        [sys.executable, "-c", COMPACT, str(root), current],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(done.stdout.strip())
 
 
 def overhead(root: Path, runs: int) -> float:
@@ -152,6 +187,10 @@ def main() -> int:
         raw_alone, zst_alone, _ = record_day(root, polls)
         record_s = time.perf_counter() - t0
         found = stats([root])
+        big_raw, big_grown = big_hour_compaction(root, Path(tmp), 16 if args.quick else 128)
+        notes: list[Note] = []
+        received = sum(len(r.body_bytes() or b"") for r in merged([root], notes))
+        body_ratio = received / max(1, found.stored_bytes)
         over = overhead(Path(tmp) / "overhead", 200)
         polls_per_s, cpu_polls_per_s, saved = replay_speed(root, Path(tmp) / "replay")
         print_table(
@@ -159,19 +198,32 @@ def main() -> int:
             [
                 ["polls enregistrés", found.feed],
                 ["heures", found.hours],
-                ["octets reçus", found.raw_bytes],
+                ["octets bruts (lignes JSONL, corps échappés)", found.raw_bytes],
+                ["octets reçus (corps des réponses)", received],
                 ["octets de l'archive", found.stored_bytes],
-                ["ratio (un flux zstd par heure)", f"{found.ratio:.1f}"],
+                ["ratio (octets bruts / archive, un flux zstd par heure)", f"{found.ratio:.1f}"],
+                ["ratio (octets reçus / archive)", f"{body_ratio:.1f}"],
                 ["ratio (chaque réponse seule)", f"{raw_alone / max(1, zst_alone):.1f}"],
                 ["enregistrement + collecte (s)", f"{record_s:.1f}"],
                 ["surcoût CPU d'un poll de 40 événements (ms, médiane)", f"{over:.3f}"],
                 ["rejeu (polls/s)", f"{polls_per_s:.0f}"],
                 ["rejeu (polls par seconde de CPU)", f"{cpu_polls_per_s:.0f}"],
                 ["matchs reconstruits", saved],
+                [
+                    f"compactage d'une heure de {big_raw / 2**20:.0f} Mio (ru_maxrss en plus)",
+                    f"+{big_grown / 1024:.1f} Mio",
+                ],
                 ["sum(range(10**6)) avant / après (ms)", f"{before:.1f} / {machine_speed():.1f}"],
             ],
         )
-        print(result_line(ratio=found.ratio, overhead_ms=over, replay_polls_per_s=polls_per_s))
+        print(
+            result_line(
+                ratio=found.ratio,
+                overhead_ms=over,
+                replay_polls_per_s=polls_per_s,
+                body_ratio=body_ratio,
+            )
+        )
     return 0
 
 
