@@ -148,7 +148,7 @@ def main() -> int:
         if url:
             env["DATABASE_URL"] = url
         daemon_args = ["--daemon", "--interval", "0.001", "--feed-url", sim.feed_url]
-        daemon_args += ["--csv-path", str(csv_path)]
+        daemon_args += ["--csv-path", str(csv_path), "--archive-dir", str(tmp / "archive")]
         print(f"Daemon réel : {' '.join(daemon_args[:3])} ; simulateur x{args.speed:g}")
         daemon = Daemon(daemon_args, env)
         pid = daemon.popen.pid
