@@ -218,3 +218,27 @@ def test_db_upgrade_and_status_commands(sqlite_url: str, tmp_path: object) -> No
     assert shown.return_value == 0
     assert "Version du schéma : " + head_revision() in shown.output
     assert "Nombre de matchs : 0" in shown.output
+
+
+def test_head_is_alembics_head_and_a_store_at_head_never_imports_alembic(sqlite_url: str) -> None:
+    """The fast path's constant is the scripts' head; opening a store already at head checks
+    it with one SELECT and leaves Alembic (≈ 11 MB in a daemon) unimported."""
+    import subprocess
+    import sys
+
+    from alembic.script import ScriptDirectory
+
+    from oracxpred.store.sql.migrate import alembic_config
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == head_revision()
+    with SqlStore(sqlite_url) as store:
+        assert store.upgrade() == head_revision()  # created and migrated here
+    code = (
+        "import sys; from oracxpred.store.sql.store import SqlStore; "
+        f"s = SqlStore({sqlite_url!r}); s.count_matches(); s.close(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]", done.stdout
