@@ -144,3 +144,22 @@ def test_help_is_french():
     assert done.returncode == 0
     assert "Reconstruit un stockage" in done.stdout
     assert "Utilisation" in done.stdout
+
+
+def test_no_archive_records_nothing_and_the_default_records_every_poll(tmp_path, fixtures_dir):
+    """``--no-archive``: no folder, no file; without it the poll is in ``archive/`` beside the
+    CSV, body as received."""
+    from tests.helpers import StaticFeed, run_collector
+
+    body = (fixtures_dir / "fifa_finished_16.json").read_bytes()
+    with StaticFeed(body) as feed:
+        off = run_collector(
+            "--feed-url", feed.feed_url, "--csv-path", str(tmp_path / "a" / "m.csv"), "--no-archive"
+        )
+        on = run_collector("--feed-url", feed.feed_url, "--csv-path", str(tmp_path / "b" / "m.csv"))
+    assert off.returncode == on.returncode == 0, off.stdout + on.stdout
+    assert not (tmp_path / "a" / "archive").exists()
+    notes: list[Note] = []
+    records = list(merged([tmp_path / "b" / "archive"], notes))
+    assert [(r.kind, r.attempt) for r in records] == [("feed", 1)]
+    assert records[0].body_bytes() == body
