@@ -255,6 +255,43 @@ def test_a_slow_receiver_does_not_delay_the_cycle(tmp_path, sim, receiver):
     assert [m["title"] for m in receiver.messages] == ["OracXPred : espace disque faible"]
 
 
+def test_a_full_archive_disk_is_an_alert_even_when_the_csv_disk_is_not(tmp_path, sim, receiver):
+    """The archive may live on another disk (``--archive-dir``): its free space is watched too,
+    and the alert names that folder."""
+    from tests.faults.support import small_tmpfs
+
+    moment = [datetime(2026, 1, 1, 10, 0, tzinfo=UTC)]
+    with small_tmpfs(tmp_path / "small", "1m") as small:
+        runner, alerter = runner_for(
+            tmp_path, sim, receiver, lambda: moment[0], alert_disk_mb=2, archive_dir=small / "a"
+        )
+        try:
+            runner.tick()
+            wait_until(lambda: receiver.messages)
+            assert str(small / "a") in receiver.messages[0]["message"]
+            assert drained(alerter, receiver) == ["OracXPred : espace disque faible"]
+        finally:
+            runner.close()
+
+
+def test_a_mirror_switch_in_the_first_cycle_is_counted(tmp_path, sim, receiver):
+    dead = f"http://127.0.0.1:{free_port()}/service-api/LiveFeed/Get1x2_VZip?sports=85"
+    moment = [datetime(2026, 1, 1, 10, 0, tzinfo=UTC)]
+    runner, _ = runner_for(
+        tmp_path, sim, receiver, lambda: moment[0], feed_urls=(dead, sim.feed_url)
+    )
+    try:
+        runner.tick()
+        assert runner.failures == 0
+        host = sim.url.split("//")[1]
+        assert runner.metrics.feed_host_switches.labels(host=host)._value.get() == 1
+        moment[0] += timedelta(minutes=1)
+        runner.tick()  # the next cycle starts on the good host: no new switch
+        assert runner.metrics.feed_host_switches.labels(host=host)._value.get() == 1
+    finally:
+        runner.close()
+
+
 def test_daily_summary_once_a_day(receiver):
     moment = [datetime(2026, 1, 1, 11, 0, tzinfo=UTC)]
     settings = Settings(alert_urls=(receiver.url,), alert_summary="12:00")

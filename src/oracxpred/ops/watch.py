@@ -76,7 +76,7 @@ class IncidentWatch:
         self._feed_failing_since: datetime | None = None
         self._events_seen = started
         self._spooled = 0
-        self._host = ""
+        self._switches = 0  # the client's switch count already reported
         self._collecting = False
         # A collector started after today's summary time sends the first one tomorrow.
         self._summary_day: str | None = None
@@ -176,12 +176,16 @@ class IncidentWatch:
         self._maybe_summary(now)
 
     def _check_disk(self) -> None:
-        path = self.settings.csv_path
-        free = free_mb(path)
-        if free is None:
+        """The CSV (or spool) folder and the archive's, which may be on another disk."""
+        paths = [self.settings.csv_path]
+        if self.settings.archive:
+            paths.append(self.settings.archive_path / "x")  # ``free_mb`` looks at the parent
+        measured = [(free, path) for path in paths if (free := free_mb(path)) is not None]
+        if not measured:
             return
-        if free < self.settings.alert_disk_mb:
-            limit = self.settings.alert_disk_mb
+        free, path = min(measured, key=lambda fp: fp[0])
+        limit = self.settings.alert_disk_mb
+        if free < limit:
             self._raise("disk", messages.DISK_LOW.format(path=path.parent, free=free, limit=limit))
         else:
             self._resolve("disk")
@@ -190,10 +194,10 @@ class IncidentWatch:
         client = collector.client
         if self.metrics is None or not isinstance(client, MirrorClient):
             return
-        host, hosts = client.current_host, client.hosts
-        switched = bool(self._host) and host != self._host
-        self._host = host
-        self.metrics.host_used(host, hosts, switched)
+        # The client counts its switches: one in the very first cycle counts too.
+        switched = client.switches > self._switches
+        self._switches = client.switches
+        self.metrics.host_used(client.current_host, client.hosts, switched)
 
     def _summary_time(self, now: datetime) -> datetime:
         hour, minute = (int(part) for part in str(self.settings.alert_summary).split(":"))
