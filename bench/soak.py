@@ -147,6 +147,12 @@ def main() -> int:
         env["PYTHONUNBUFFERED"] = "1"
         if url:
             env["DATABASE_URL"] = url
+            # The schema exists before the daemon starts, as for every start after the first
+            # (``oracxpred db upgrade``, or the previous run): a store at head never loads Alembic.
+            from oracxpred.store.sql.store import SqlStore
+
+            with SqlStore(url) as ready:
+                ready.upgrade()
         daemon_args = ["--daemon", "--interval", "0.001", "--feed-url", sim.feed_url]
         daemon_args += ["--csv-path", str(csv_path), "--archive-dir", str(tmp / "archive")]
         print(f"Daemon réel : {' '.join(daemon_args[:3])} ; simulateur x{args.speed:g}")
