@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 
 from oracxpred.core.cells import RowError
-from oracxpred.core.finish import outcome_of
+from oracxpred.core.finish import SETTLED_PRICE, outcome_of
 from oracxpred.core.records import (
     MATCH_COLUMNS,
     FinishedMatch,
@@ -21,7 +21,6 @@ from oracxpred.core.records import (
 )
 from oracxpred.core.validate import (
     EARLIEST,
-    SETTLED_PRICE,
     match_problem,
     valid_row_to_match,
 )
