@@ -11,11 +11,11 @@ from oracxpred.core.features import (
     BACKFILL_FALLBACK_S,
     COLUMN_NAMES,
     ELO_K,
+    AvailabilityClock,
     FeatureBuilder,
     MatchFacts,
     available_at,
     implied,
-    longest_durations,
 )
 from oracxpred.core.records import Odds1X2
 
@@ -188,17 +188,106 @@ def test_available_at_rules():
     assert available_at("backfill", 100, 10**9, 600) == 700
     assert available_at("backfill", 100, 10**9, None) == 100 + BACKFILL_FALLBACK_S
     assert available_at("backfill", 100, 300, 600) == 300  # never after it was stored
-    spans = longest_durations(
-        [
-            ("L", "feed", 0, 500),
-            ("L", "feed", 0, 900),
-            ("L", "feed", 0, 100),
-            ("L", "results", 0, 5000),
-            ("M", "feed", 100, 50),
-            ("M", "backfill", 0, 99),
-        ]
+
+
+def test_a_backfill_uses_only_durations_known_at_its_kickoff():
+    clock = AvailabilityClock()
+    never = 10**9  # stored long after: the duration decides
+    assert clock.available_at("L", "feed", 0, 900) == 900  # L: 15 min, stored at 900
+    assert clock.available_at("L", "results", 0, 5000) == 5000  # results spans never count
+    assert clock.available_at("M", "feed", 100, 50) == 100  # a negative span never counts
+    # At 600 the 15-minute match is not stored yet: nothing known, the fallback.
+    assert clock.available_at("L", "backfill", 600, never) == 600 + BACKFILL_FALLBACK_S
+    assert clock.available_at("L", "feed", 700, 700 + 3 * H) == 700 + 3 * H  # long, later
+    assert clock.available_at("L", "backfill", 900, never) == 900 + BACKFILL_FALLBACK_S
+    assert clock.available_at("L", "backfill", 901, never) == 901 + 900  # 900 < 901: known
+    assert clock.available_at("L", "feed", 1000, 1600) == 1600  # shorter: the longest stays
+    assert clock.available_at("M", "backfill", 2000, never) == 2000 + BACKFILL_FALLBACK_S
+    # The 3-hour match, stored at 700 + 3 h, counts from the next kick-off after it.
+    assert clock.available_at("L", "backfill", 700 + 3 * H, never) == 700 + 3 * H + 900
+    assert clock.available_at("L", "backfill", 701 + 3 * H, never) == 701 + 6 * H
+    with pytest.raises(ValueError, match="ordre"):
+        clock.available_at("L", "feed", 0, 60)
+
+
+def test_a_later_long_match_does_not_change_an_earlier_availability():
+    early = [("L", "feed", 0, 600), ("L", "backfill", 1200, 10**9)]
+    later = [*early, ("L", "feed", 1300, 1300 + 4 * H), ("L", "backfill", 1400, 10**9)]
+    clock, again = AvailabilityClock(), AvailabilityClock()
+    first = [clock.available_at(*m) for m in early]
+    second = [again.available_at(*m) for m in later]
+    assert first == second[:2] == [600, 1800]
+    assert second[3] == 1400 + 600  # the long one is not stored yet at 1400
+
+
+def _history(pairs):
+    """A builder fed ``(team1, team2, score1, score2)`` a quarter-hour apart, each result
+    known ten minutes after its kick-off; the next kick-off."""
+    b = FeatureBuilder()
+    for i, (t1, t2, s1, s2) in enumerate(pairs):
+        b.row(facts(i, t1, t2, s1, s2, 900 * i))
+    return b, 900 * len(pairs)
+
+
+# A plays 12 matches, 8 of them against B (oldest first).
+LONG_HISTORY = [
+    ("A", "B", 1, 0),
+    ("B", "A", 2, 2),
+    ("A", "C", 3, 1),
+    ("A", "B", 0, 1),
+    ("C", "A", 2, 0),
+    ("A", "B", 4, 2),
+    ("B", "A", 1, 3),
+    ("A", "C", 1, 1),
+    ("A", "B", 2, 0),
+    ("B", "A", 0, 0),
+    ("A", "C", 5, 1),
+    ("A", "B", 1, 2),
+]
+
+
+def test_form_windows_keep_the_last_5_and_10_matches():
+    b, kickoff = _history(LONG_HISTORY)
+    row = as_dict(b.row(facts(99, "A", "B", 0, 0, kickoff)))
+    # A, last 5 (matches 8-12): D 1-1, W 2-0, D 0-0, W 5-1, L 1-2.
+    assert row["team1_last5_n"] == 5
+    assert row["team1_last5_points"] == 1 + 3 + 1 + 3 + 0
+    assert row["team1_last5_goals_for"] == 1 + 2 + 0 + 5 + 1
+    assert row["team1_last5_goals_against"] == 1 + 0 + 0 + 1 + 2
+    # A, last 10 (matches 3-12): W 3-1, L 0-1, L 0-2, W 4-2, W 3-1, then the last 5.
+    assert row["team1_last10_n"] == 10
+    assert row["team1_last10_points"] == 3 + 0 + 0 + 3 + 3 + 8
+    assert row["team1_last10_goals_for"] == 3 + 0 + 0 + 4 + 3 + 9
+    assert row["team1_last10_goals_against"] == 1 + 1 + 2 + 2 + 1 + 4
+    # B played 8 (all against A): fewer than 10, the window holds them all.
+    # B, last 5 (A-B 4-2, B-A 1-3, A-B 2-0, B-A 0-0, A-B 1-2): L, L, L, D, W.
+    assert row["team2_last5_n"] == 5
+    assert row["team2_last5_points"] == 0 + 0 + 0 + 1 + 3
+    assert row["team2_last5_goals_for"] == 2 + 1 + 0 + 0 + 2
+    assert row["team2_last5_goals_against"] == 4 + 3 + 2 + 0 + 1
+    # B, all 8: before those, A-B 1-0 (L), B-A 2-2 (D), A-B 0-1 (W).
+    assert row["team2_last10_n"] == 8
+    assert row["team2_last10_points"] == 0 + 1 + 3 + 4
+    assert row["team2_last10_goals_for"] == 0 + 2 + 1 + 5
+    assert row["team2_last10_goals_against"] == 1 + 2 + 0 + 10
+
+
+def test_head_to_head_keeps_the_last_5_meetings_whatever_the_side():
+    # The 8 A-B meetings; the last 5: A-B 4-2, B-A 1-3, A-B 2-0, B-A 0-0, A-B 1-2.
+    b, kickoff = _history(LONG_HISTORY)
+    row = as_dict(b.row(facts(99, "A", "B", 0, 0, kickoff)))
+    assert row["h2h_n"] == 5
+    assert (row["h2h_team1_wins"], row["h2h_draws"], row["h2h_team2_wins"]) == (3, 1, 1)
+    assert (row["h2h_team1_goals"], row["h2h_team2_goals"]) == (
+        4 + 3 + 2 + 0 + 1,
+        2 + 1 + 0 + 0 + 2,
     )
-    assert spans == {"L": 900}
+    b, kickoff = _history(LONG_HISTORY)
+    swapped = as_dict(b.row(facts(99, "B", "A", 0, 0, kickoff)))
+    assert (swapped["h2h_team1_wins"], swapped["h2h_draws"], swapped["h2h_team2_wins"]) == (1, 1, 3)
+    assert (swapped["h2h_team1_goals"], swapped["h2h_team2_goals"]) == (5, 10)
+    assert swapped["team1_last10_n"] == 8
+    assert swapped["team2_last10_n"] == 10
 
 
 TEAMS = st.sampled_from(["A", "B", "C", "D"])

@@ -74,7 +74,7 @@ def dataset(
     try:
         store = open_sql(settings.database_url) if settings.database_url else open_csv(settings)
         with store:
-            report = write_dataset(store.iter_matches(), store.iter_odds(), partial, fmt, selection)
+            report = write_dataset(store.iter_matches(), store.iter_odds, partial, fmt, selection)
         os.replace(partial, out)
     except CollectorError as exc:
         partial.unlink(missing_ok=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from oracxpred.core.closing import TotalLine
@@ -55,29 +54,46 @@ class MatchFacts:
     close_total: TotalLine | None = None
 
 
-def longest_durations(seen: Iterable[tuple[str, str, int, int]]) -> dict[str, int]:
-    """Per league, the longest kick-off → feed finish of ``(league, source, kickoff,
-    collected_at)``; only feed-observed matches count, a negative span never does."""
-    longest: dict[str, int] = {}
-    for league, source, kickoff, collected in seen:
-        span = collected - kickoff
-        if source == FinishSource.FEED and span >= 0 and span > longest.get(league, -1):
-            longest[league] = span
-    return longest
-
-
 def available_at(source: str, kickoff: int, collected_at: int, longest: int | None) -> int:
     """When the result became known, never before kick-off (docs/dataset.md).
 
-    Feed and results: the time it was stored. Backfill (stored long after): kick-off plus the
-    league's longest feed-observed duration (``BACKFILL_FALLBACK_S`` without one), but never
-    later than the time it was stored."""
+    Feed and results: the time it was stored. Backfill (stored long after): kick-off plus
+    ``longest``, the league's longest feed-observed duration known at its kick-off
+    (``BACKFILL_FALLBACK_S`` without one), but never later than the time it was stored."""
     if source == FinishSource.BACKFILL:
         span = BACKFILL_FALLBACK_S if longest is None else longest
         moment = min(kickoff + span, collected_at)
     else:
         moment = collected_at
     return max(moment, kickoff)
+
+
+class AvailabilityClock:
+    """``available_at`` of matches fed in kick-off order, from the past only.
+
+    A backfilled match's duration is guessed from the league's feed-observed matches (kick-off
+    → stored) whose result was stored strictly before its kick-off: a later match, however
+    long, never moves an earlier row. A heap keyed by the stored time releases them (it holds
+    only the results not stored yet at the latest kick-off); a negative span never counts."""
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[int, str, int]] = []  # (collected_at, league, span)
+        self._longest: dict[str, int] = {}
+        self._last_kickoff: int | None = None
+
+    def available_at(self, league: str, source: str, kickoff: int, collected_at: int) -> int:
+        """``available_at`` of one match; ``ValueError`` when fed out of kick-off order."""
+        if self._last_kickoff is not None and kickoff < self._last_kickoff:
+            raise ValueError("matchs hors de l'ordre des coups d'envoi")
+        self._last_kickoff = kickoff
+        while self._pending and self._pending[0][0] < kickoff:
+            _, done, span = heapq.heappop(self._pending)
+            self._longest[done] = max(span, self._longest.get(done, span))
+        moment = available_at(source, kickoff, collected_at, self._longest.get(league))
+        span = collected_at - kickoff
+        if source == FinishSource.FEED and span >= 0:
+            heapq.heappush(self._pending, (collected_at, league, span))
+        return moment
 
 
 def _over_name(line: float) -> str:

@@ -319,14 +319,24 @@ class SqlStore(Store):
         return written
 
     def iter_odds(self, event_id: int | None = None) -> Iterator[OddsRow]:
+        """Keyset pages of 5000 rows by ``id`` (storage order): memory holds one page whatever
+        the length of the timeline, no connection stays checked out while the caller works,
+        and the same SQL runs on every backend (no server-side cursor)."""
         self._ready()
-        o = schema.odds
-        query = sa.select(o).order_by(o.c.id)
-        if event_id is not None:
-            query = query.where(o.c.event_id == event_id)
-        with self._guard("Lecture des cotes"), self._engine.connect() as conn:
-            rows = [values_row(r) for r in conn.execute(query).mappings()]
-        return iter(rows)
+        o, page = schema.odds, 5000
+        last = None
+        while True:
+            query = sa.select(o).order_by(o.c.id).limit(page)
+            if event_id is not None:
+                query = query.where(o.c.event_id == event_id)
+            if last is not None:
+                query = query.where(o.c.id > last)
+            with self._guard("Lecture des cotes"), self._engine.connect() as conn:
+                rows = conn.execute(query).mappings().all()
+            yield from (values_row(r) for r in rows)
+            if len(rows) < page:
+                return
+            last = rows[-1]["id"]
 
     def recent_rejections(self, limit: int = 20) -> list[QuarantinedEvent]:
         self._ready()
