@@ -233,6 +233,10 @@ BATCH_REFUSED = "Enregistrement des matchs refusé par la base (lot annulé) : {
 # store/sql/store.py
 SQL_TRACKING_UNREADABLE = "État du suivi illisible dans la table tracking_state."
 SQL_TRACKING_NOT_JSON = "État du suivi non enregistrable en JSON : {exc}"
+ODDS_ROW_UNREADABLE = (
+    "Ligne de cotes n° {row_id} illisible dans la base ({reason}) : table « odds » modifiée à "
+    "la main ? Corriger ou supprimer cette ligne."
+)
 
 # store/transfer/files.py
 EXPORT_FAILED = "Export impossible vers {path} : {reason}."

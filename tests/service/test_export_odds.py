@@ -214,3 +214,38 @@ def test_dash_writes_to_standard_output_through_the_console_script(tmp_path: Pat
     assert b"\r\n" in done.stdout  # csv's own line ends, not translated
     assert "ligne(s) de cotes exportée(s) sur la sortie standard." in done.stderr.decode()
     assert list(work.iterdir()) == []
+
+
+def test_an_odds_row_edited_by_hand_is_a_french_error_not_a_traceback(tmp_path: Path) -> None:
+    """An SQL ``odds`` row with an unknown phase (edited by hand): ``export-odds`` and
+    ``dataset`` stop with exit 1 and a French message naming the row; the output file that
+    existed is kept."""
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'base.db'}"
+    with SqlStore(url) as store:
+        fill(store)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        bad = conn.execute(sa.text("SELECT min(id) FROM odds")).scalar_one()
+        conn.execute(sa.text("UPDATE odds SET phase = 'inconnue' WHERE id = :i"), {"i": bad})
+    engine.dispose()
+    out = tmp_path / "cotes.csv"
+    out.write_text("ancien\n", encoding="utf-8")
+    for args in (
+        ["export-odds", str(out), "--force", "--database-url", url],
+        ["dataset", str(out), "--format", "csv", "--force", "--database-url", url],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "oracxpred", *args],
+            capture_output=True,
+            text=True,
+            env=clean_env(),
+            cwd=REPO,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 1, (args, done.stdout, done.stderr)
+        assert "Traceback" not in done.stderr
+        assert f"Ligne de cotes n° {bad} illisible dans la base" in done.stderr
+        assert out.read_text(encoding="utf-8") == "ancien\n"

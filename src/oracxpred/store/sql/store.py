@@ -333,7 +333,8 @@ class SqlStore(Store):
                 query = query.where(o.c.id > last)
             with self._guard("Lecture des cotes"), self._engine.connect() as conn:
                 rows = conn.execute(query).mappings().all()
-            yield from (values_row(r) for r in rows)
+            for r in rows:
+                yield _odds_row(r)
             if len(rows) < page:
                 return
             last = rows[-1]["id"]
@@ -364,3 +365,14 @@ class SqlStore(Store):
     def close(self) -> None:
         if self._owns_engine:
             self._engine.dispose()
+
+
+def _odds_row(values: Any) -> OddsRow:
+    """A stored odds row, or ``StoreCorrupted`` (French, with its id) for one edited by hand:
+    a reader then stops with a message, not a traceback."""
+    try:
+        return values_row(values)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise StoreCorrupted(
+            messages.ODDS_ROW_UNREADABLE.format(row_id=values.get("id"), reason=exc)
+        ) from None
