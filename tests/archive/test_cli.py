@@ -104,6 +104,12 @@ def test_stats_verify_export_and_replay_commands(tmp_path):
     assert "Rejeu terminé : 5 cycle(s) dont 0 en échec" in done.stdout
     done = cli("archive", "replay", "--csv-path", str(tmp_path / "r.csv"), str(out))
     assert done.returncode == 0, done.stderr  # an interrupted replay is simply run again
+    url = f"sqlite:///{tmp_path / 'rejeu.db'}"
+    done = cli("archive", "replay", "--database-url", url, "--from", "2026-12-02", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "Rejeu terminé : 5 cycle(s) dont 0 en échec" in done.stdout
+    done = cli("archive", "replay", "--database-url", url, "--to", "2026-12-01", str(out))
+    assert "Rejeu terminé : 0 cycle(s)" in done.stdout  # nothing before that day
     live = tmp_path / "live" / "matches.csv"
     with CsvStore(live) as store:  # a store a collector wrote: it has heartbeats
         store.record_heartbeat(Heartbeat(datetime.now(UTC), datetime.now(UTC), True, "h", 1))
