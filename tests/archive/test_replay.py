@@ -97,3 +97,37 @@ def test_two_archives_are_merged_by_time(tmp_path):
     assert notes == []
     assert summary.mismatches == 0
     assert stored(target) == live
+
+
+def test_a_run_over_mirrors_with_a_dead_and_an_html_host_replays_as_it_ran(tmp_path):
+    """Three mirrors (a dead host, a block page, the simulator) and faults on the simulator:
+    the live fetches go on from host to host, their records number on across hosts, and the
+    replay serves each fetch whole: same cycles, same failures, same rows."""
+    from tests.helpers import free_port
+
+    dead = f"http://127.0.0.1:{free_port()}/service-api/LiveFeed/Get1x2_VZip?sports=85"
+    with (
+        start_simulator(seed=72, manual_clock=True) as blocked,
+        start_simulator(seed=71, unpublished_rate=0.3, results_delay_s=120) as sim,
+    ):
+        blocked.set_faults(mode="html")  # every request: a block page
+        settings = live_settings(sim, tmp_path, feed_urls=(dead, blocked.feed_url, sim.feed_url))
+        run_stats, check = live_run(sim, settings, polls=60, fault_rate=0.15, seed=5)
+        live = stored(settings)
+        live_odds = stored_odds(settings)
+    notes: list = []
+    from oracxpred.archive.reader import merged
+
+    records = list(merged([settings.archive_path], notes))
+    hosts = {r.url.split("/")[2] for r in records if r.kind == "feed"}
+    assert len(hosts) == 3, "every mirror must have been tried"
+    assert any(r.kind == "feed" and r.attempt > 1 and r.error is None for r in records)
+    assert check.stored_ok >= 5, check.summary()
+    target = settings.with_(csv_path=tmp_path / "replay" / "matches.csv")
+    summary, notes = replay_into([settings.archive_path], target)
+    assert notes == []
+    assert summary.mismatches == 0
+    assert summary.cycles == run_stats.polls  # the drain polls included
+    assert summary.failed_cycles == run_stats.failed
+    assert stored(target) == live
+    assert stored_odds(target) == live_odds

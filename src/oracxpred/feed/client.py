@@ -162,6 +162,9 @@ class FeedClient:
         # is raised at once so the next host is tried; only a 429 is retried here.
         self.failover = failover
         self.last_attempts = 0
+        # Attempts already made by other mirrors for the same fetch (feed/mirrors.py): the
+        # recorded attempt numbers run on across hosts, so a replay sees one fetch.
+        self.attempt_offset = 0
         # Sees every attempt, failed ones too (docs/archive.md); must not raise.
         self.recorder = recorder
 
@@ -193,7 +196,7 @@ class FeedClient:
         while True:
             self.last_attempts = attempt + 1
             try:
-                return self._exchange(url, what, kind, attempt + 1)
+                return self._exchange(url, what, kind, self.attempt_offset + attempt + 1)
             except _Retryable as exc:
                 if attempt >= self.policy.retries or (self.failover and not exc.throttled):
                     error = FeedThrottled if exc.throttled else FeedUnavailable

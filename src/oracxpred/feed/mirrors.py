@@ -158,6 +158,7 @@ class MirrorClient:
                 self._sleep(self.policy.delay(round_ - 1, None, self._rand))
             for index in order:
                 client = self.clients[index]
+                client.attempt_offset = self.last_attempts  # recorded numbers run on
                 try:
                     response = client.fetch_feed()
                 except FeedError as exc:
@@ -167,6 +168,8 @@ class MirrorClient:
                     reasons[host_of(client.feed_url)] = str(exc)
                     log.debug(messages_ops.MIRROR_FAILED.format(host=host_of(client.feed_url)))
                     continue
+                finally:
+                    client.attempt_offset = 0
                 self.last_attempts += client.last_attempts
                 self._switch_to(index, reasons)
                 return response
